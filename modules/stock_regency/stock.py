@@ -1,0 +1,360 @@
+# This file is part of NTT Mart ERP.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.i18n import gettext
+from trytond.model import ModelView, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Bool, Eval, If
+from trytond.wizard import Button, StateAction, StateTransition, StateView, Wizard
+
+from .country import REGENCY_TYPES
+from .exceptions import OutletValidationError
+
+HOST_TYPES = [
+    (None, ""),
+    ('regency_government', "Regency Government"),
+    ('school', "School"),
+    ('religious_institution', "Religious Institution"),
+    ('dekranasda', "Dekranasda"),
+    ('village_cooperative', "Village Cooperative"),
+    ('other', "Other"),
+    ]
+
+
+class Location(metaclass=PoolMeta):
+    __name__ = 'stock.location'
+
+    regency_outlet = fields.Boolean(
+        "Regency Outlet",
+        states={
+            'invisible': Eval('type') != 'warehouse',
+            },
+        help="Check for a shop of the network serving a regency or city.")
+    provincial_hub = fields.Boolean(
+        "Provincial Hub",
+        states={
+            'invisible': Eval('type') != 'warehouse',
+            },
+        help="Check for the warehouse that receives goods for the province "
+        "and redistributes them to the outlets.")
+    secondary_outlet = fields.Boolean(
+        "Additional Outlet",
+        states={
+            'invisible': ~Eval('regency_outlet'),
+            },
+        help="Check to allow this outlet beside another active outlet "
+        "of the same regency.")
+    regency = fields.Many2One(
+        'country.subdivision', "Regency",
+        domain=[
+            ('type', 'in', REGENCY_TYPES),
+            ],
+        states={
+            'invisible': Eval('type') != 'warehouse',
+            },
+        help="The regency (kabupaten) or city (kota) the warehouse serves.")
+    host_institution = fields.Many2One(
+        'party.party', "Host Institution",
+        states={
+            'invisible': ~Eval('regency_outlet'),
+            },
+        help="The institution that hosts the outlet "
+        "(regency government, school, mosque or church, cooperative...).")
+    host_type = fields.Selection(
+        HOST_TYPES, "Host Type",
+        states={
+            'invisible': ~Eval('regency_outlet'),
+            })
+    outlet_manager = fields.Many2One(
+        'company.employee', "Outlet Manager",
+        states={
+            'invisible': Eval('type') != 'warehouse',
+            })
+    opening_date = fields.Date(
+        "Opening Date",
+        states={
+            'invisible': Eval('type') != 'warehouse',
+            })
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('provincial_hub', 'DESC NULLS LAST'))
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/form//separator[@id="regency_outlet"]', 'states', {
+                    'invisible': Eval('type') != 'warehouse',
+                    }),
+            ]
+
+    @classmethod
+    def default_regency_outlet(cls):
+        return False
+
+    @classmethod
+    def default_provincial_hub(cls):
+        return False
+
+    @classmethod
+    def default_secondary_outlet(cls):
+        return False
+
+    @fields.depends('host_institution', 'host_type')
+    def on_change_host_institution(self):
+        if not self.host_institution:
+            self.host_type = None
+
+    @classmethod
+    def validate_fields(cls, locations, field_names):
+        super().validate_fields(locations, field_names)
+        cls.check_outlet(locations, field_names)
+
+    @classmethod
+    def check_outlet(cls, locations, field_names=None):
+        "Check that outlets have a regency and are alone in their regency"
+        if field_names and not (field_names & {
+                    'regency', 'regency_outlet', 'provincial_hub',
+                    'secondary_outlet', 'active', 'type'}):
+            return
+        regencies = set()
+        for location in locations:
+            if not (location.regency_outlet or location.provincial_hub):
+                continue
+            if location.type != 'warehouse':
+                raise OutletValidationError(gettext(
+                        'stock_regency.msg_outlet_not_warehouse',
+                        location=location.rec_name))
+            if not location.regency:
+                raise OutletValidationError(gettext(
+                        'stock_regency.msg_outlet_regency_required',
+                        outlet=location.rec_name))
+            if (location.regency_outlet and location.active
+                    and not location.secondary_outlet):
+                regencies.add(location.regency.id)
+        if not regencies:
+            return
+        outlets = cls.search([
+                ('type', '=', 'warehouse'),
+                ('regency_outlet', '=', True),
+                ('secondary_outlet', '=', False),
+                ('regency', 'in', list(regencies)),
+                ], order=[('regency', 'ASC'), ('id', 'ASC')])
+        by_regency = {}
+        for outlet in outlets:
+            by_regency.setdefault(outlet.regency, []).append(outlet)
+        for regency, outlets in by_regency.items():
+            if len(outlets) > 1:
+                raise OutletValidationError(gettext(
+                        'stock_regency.msg_outlet_regency_unique',
+                        outlet=outlets[-1].rec_name,
+                        regency=regency.rec_name,
+                        other=outlets[0].rec_name))
+
+    @classmethod
+    def get_outlet(cls, regency):
+        "Return the active main outlet of the regency or None"
+        outlets = cls.search([
+                ('type', '=', 'warehouse'),
+                ('regency_outlet', '=', True),
+                ('secondary_outlet', '=', False),
+                ('regency', '=', regency.id),
+                ], limit=1)
+        return outlets[0] if outlets else None
+
+    @classmethod
+    def get_provincial_hub(cls):
+        "Return the active provincial hub or None"
+        hubs = cls.search([
+                ('type', '=', 'warehouse'),
+                ('provincial_hub', '=', True),
+                ], limit=1)
+        return hubs[0] if hubs else None
+
+
+class CreateOutletStart(ModelView):
+    "Create Regency Outlet"
+    __name__ = 'stock.location.create_outlet.start'
+
+    regency = fields.Many2One(
+        'country.subdivision', "Regency", required=True,
+        domain=[
+            ('type', 'in', REGENCY_TYPES),
+            ])
+    name = fields.Char("Name", required=True)
+    code = fields.Char("Code")
+    provincial_hub = fields.Boolean(
+        "Provincial Hub",
+        help="Check to create the provincial hub instead of an outlet.")
+    secondary_outlet = fields.Boolean(
+        "Additional Outlet",
+        states={
+            'invisible': Bool(Eval('provincial_hub')),
+            },
+        help="Check to open another outlet in a regency that has one.")
+    host_institution = fields.Many2One('party.party', "Host Institution",
+        states={
+            'invisible': Bool(Eval('provincial_hub')),
+            })
+    host_type = fields.Selection(HOST_TYPES, "Host Type",
+        states={
+            'invisible': Bool(Eval('provincial_hub')),
+            })
+    outlet_manager = fields.Many2One('company.employee', "Outlet Manager")
+    opening_date = fields.Date("Opening Date")
+    address = fields.Many2One('party.address', "Address",
+        domain=[
+            If(Bool(Eval('host_institution')),
+                ('party', '=', Eval('host_institution', -1)),
+                ()),
+            ])
+    hub = fields.Many2One(
+        'stock.location', "Provincial Hub",
+        domain=[
+            ('type', '=', 'warehouse'),
+            ('provincial_hub', '=', True),
+            ],
+        states={
+            'invisible': Bool(Eval('provincial_hub')),
+            },
+        help="The hub that supplies the outlet.")
+    lead_time = fields.TimeDelta(
+        "Lead Time from Hub",
+        domain=['OR',
+            ('lead_time', '=', None),
+            ('lead_time', '>=', 0),
+            ],
+        states={
+            'invisible': Bool(Eval('provincial_hub')) | ~Eval('hub'),
+            },
+        help="The time goods take between the hub and the outlet, "
+        "used to plan transfers in both directions.")
+
+    @classmethod
+    def default_hub(cls):
+        pool = Pool()
+        Location = pool.get('stock.location')
+        hub = Location.get_provincial_hub()
+        return hub.id if hub else None
+
+    @fields.depends('regency', 'name', 'provincial_hub', 'code')
+    def on_change_regency(self):
+        if self.regency:
+            self.name = self.outlet_name()
+            if not self.code and self.regency.kemendagri_code:
+                self.code = self.regency.kemendagri_code
+
+    @fields.depends(methods=['on_change_regency'])
+    def on_change_provincial_hub(self):
+        self.on_change_regency()
+
+    @fields.depends('regency', 'provincial_hub')
+    def outlet_name(self):
+        "Return the usual name of the outlet of the regency"
+        regency = self.regency.name
+        for prefix in ['Kabupaten ', 'Kab. ']:
+            if regency.startswith(prefix):
+                regency = regency[len(prefix):]
+        if self.provincial_hub:
+            return gettext('stock_regency.msg_hub_name', regency=regency)
+        return gettext('stock_regency.msg_outlet_name', regency=regency)
+
+
+class CreateOutlet(Wizard):
+    "Create Regency Outlet"
+    __name__ = 'stock.location.create_outlet'
+
+    start = StateView(
+        'stock.location.create_outlet.start',
+        'stock_regency.location_create_outlet_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Create", 'create_', 'tryton-ok', default=True),
+            ])
+    create_ = StateTransition()
+    open_ = StateAction('stock_regency.act_outlet_form')
+
+    def transition_create_(self):
+        self.outlet = self.create_outlet()
+        return 'open_'
+
+    def create_outlet(self):
+        """Create the warehouse with its locations and lead times
+
+        Returns the warehouse."""
+        pool = Pool()
+        Location = pool.get('stock.location')
+        LeadTime = pool.get('stock.location.lead_time')
+        ModelData = pool.get('ir.model.data')
+
+        start = self.start
+        if not start.provincial_hub and not start.secondary_outlet:
+            # refuse before any location is written
+            other = Location.get_outlet(start.regency)
+            if other:
+                raise OutletValidationError(gettext(
+                        'stock_regency.msg_outlet_regency_unique',
+                        outlet=start.name,
+                        regency=start.regency.rec_name,
+                        other=other.rec_name))
+        warehouse = Location(
+            name=start.name,
+            code=start.code,
+            type='warehouse',
+            regency=start.regency,
+            regency_outlet=not start.provincial_hub,
+            provincial_hub=bool(start.provincial_hub),
+            secondary_outlet=(
+                bool(start.secondary_outlet)
+                and not start.provincial_hub),
+            host_institution=start.host_institution,
+            host_type=start.host_type,
+            outlet_manager=start.outlet_manager,
+            opening_date=start.opening_date,
+            address=start.address,
+            )
+        for field in ['input', 'output', 'storage']:
+            setattr(warehouse, f'{field}_location', Location(
+                    name=gettext(f'stock_regency.msg_location_{field}'),
+                    type='storage'))
+        lost_found = Location(
+            name=gettext('stock_regency.msg_location_lost_found',
+                warehouse=start.name),
+            type='lost_found')
+        try:
+            lost_found.parent = ModelData.get_id(
+                'stock', 'location_lost_found')
+        except KeyError:
+            pass
+        warehouse.lost_found_location = lost_found
+        warehouse.save()
+        # the children are created without parent to satisfy the warehouse
+        # domains; attach them now
+        children = [
+            warehouse.input_location, warehouse.output_location,
+            warehouse.storage_location]
+        for child in children:
+            child.parent = warehouse
+        picking = Location(
+            name=gettext('stock_regency.msg_location_picking'),
+            type='storage', parent=warehouse.storage_location)
+        Location.save(children + [picking])
+        warehouse.picking_location = picking
+        warehouse.save()
+
+        hub = start.hub if not start.provincial_hub else None
+        if hub and start.lead_time is not None:
+            LeadTime.create([{
+                        'warehouse_from': hub.id,
+                        'warehouse_to': warehouse.id,
+                        'lead_time': start.lead_time,
+                        }, {
+                        'warehouse_from': warehouse.id,
+                        'warehouse_to': hub.id,
+                        'lead_time': start.lead_time,
+                        }])
+        return warehouse
+
+    def do_open_(self, action):
+        action['res_id'] = [self.outlet.id]
+        action['views'].reverse()
+        return action, {}
