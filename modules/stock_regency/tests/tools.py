@@ -1,0 +1,42 @@
+# This file is part of NTT Mart ERP.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from proteus import Model, Wizard
+
+__all__ = ['create_province', 'create_outlet']
+
+
+def create_province(regencies, config=None):
+    """Create Indonesia, the province of Nusa Tenggara Timur and regencies
+
+    regencies is a list of (kemendagri_code, bps_code, type, name) tuples.
+    Returns the province and the regencies by Kemendagri code."""
+    Country = Model.get('country.country', config=config)
+    Subdivision = Model.get('country.subdivision', config=config)
+    countries = Country.find([('code', '=', 'ID')])
+    if countries:
+        country, = countries
+    else:
+        country = Country(name="Indonesia", code='ID', code3='IDN')
+        country.save()
+    province = Subdivision(
+        country=country, name="Nusa Tenggara Timur", code='ID-NT',
+        type='province', kemendagri_code='53', bps_code='53')
+    province.save()
+    records = {}
+    for kemendagri_code, bps_code, type_, name in regencies:
+        records[kemendagri_code] = regency = Subdivision(
+            country=country, parent=province, name=name, type=type_,
+            kemendagri_code=kemendagri_code, bps_code=bps_code)
+    Subdivision.save(list(records.values()))
+    return province, records
+
+
+def create_outlet(regency, config=None, **values):
+    "Create an outlet (or the hub) of the regency with the wizard"
+    create = Wizard('stock.location.create_outlet', config=config)
+    create.form.regency = regency
+    for name, value in values.items():
+        setattr(create.form, name, value)
+    create.execute('create_')
+    warehouse, = create.actions[0]
+    return warehouse
