@@ -1,0 +1,228 @@
+# This file is part of NTT Mart ERP.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+import re
+
+from trytond.i18n import gettext
+from trytond.model import ModelSQL, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+
+from .certificate import UMKM_CLASSES
+from .exceptions import SupplierProfileError
+
+# PP 24/2018: the NIB of the OSS is 13 digits, without public check digit
+NIB_FORMAT = re.compile(r'^\d{13}$')
+
+LEGAL_FORMS = [
+    (None, ""),
+    ('individual', "Individual"),
+    ('ud', "UD (Usaha Dagang)"),
+    ('cv', "CV (Persekutuan Komanditer)"),
+    ('pt', "PT (Perseroan Terbatas)"),
+    ('pt_perorangan', "PT Perorangan"),
+    ('koperasi', "Koperasi"),
+    ('bumdes', "BUMDes"),
+    ('other', "Other"),
+    ]
+
+
+class Party(metaclass=PoolMeta):
+    __name__ = 'party.party'
+
+    _umkm_states = {
+        'invisible': ~Eval('umkm_supplier', False),
+        }
+
+    umkm_supplier = fields.Boolean(
+        "UMKM Supplier",
+        help="Check to record the business profile of the supplier.")
+    umkm_legal_form = fields.Selection(
+        LEGAL_FORMS, "Legal Form", states=_umkm_states)
+    nib = fields.Char(
+        "NIB", states=_umkm_states,
+        help="The business identification number (Nomor Induk Berusaha) "
+        "of the OSS, 13 digits.")
+    origin_regency = fields.Many2One(
+        'country.subdivision', "Origin Regency", ondelete='RESTRICT',
+        domain=[
+            ('type', 'in', ['regency', 'city']),
+            ],
+        states=_umkm_states,
+        help="The regency (kabupaten) or city (kota) where the products "
+        "are made.")
+    origin_district = fields.Char(
+        "District", states=_umkm_states, help="The kecamatan.")
+    origin_village = fields.Char(
+        "Village", states=_umkm_states, help="The desa or kelurahan.")
+    workforce_total = fields.Integer(
+        "Workforce", states=_umkm_states,
+        domain=['OR',
+            ('workforce_total', '=', None),
+            ('workforce_total', '>=', 0),
+            ],
+        help="The number of people working in the business.")
+    workforce_women = fields.Integer(
+        "Women in Workforce", states=_umkm_states,
+        domain=['OR',
+            ('workforce_women', '=', None),
+            ('workforce_women', '>=', 0),
+            ])
+    women_owned = fields.Boolean(
+        "Women-Owned", states=_umkm_states,
+        help="Check if the business is owned or led by women.")
+    founding_year = fields.Integer("Founding Year", states=_umkm_states)
+    annual_turnover = fields.Numeric(
+        "Annual Sales", digits=(16, 2), states=_umkm_states,
+        domain=['OR',
+            ('annual_turnover', '=', None),
+            ('annual_turnover', '>=', 0),
+            ],
+        help="The sales of the last year in IDR (penjualan tahunan).")
+    business_capital = fields.Numeric(
+        "Business Capital", digits=(16, 2), states=_umkm_states,
+        domain=['OR',
+            ('business_capital', '=', None),
+            ('business_capital', '>=', 0),
+            ],
+        help="The business capital in IDR without land and buildings "
+        "(modal usaha).")
+    umkm_class = fields.Function(fields.Selection(
+            [(None, "")] + UMKM_CLASSES, "UMKM Class",
+            states=_umkm_states,
+            help="Computed from the annual sales, or from the capital of a "
+            "new business, with the thresholds of PP 7/2021."),
+        'get_umkm_class', searcher='search_umkm_class')
+    programmes = fields.Many2Many(
+        'party.party-party.umkm.programme', 'party', 'programme',
+        "Programmes", states=_umkm_states,
+        help="The development programmes the supplier takes part in.")
+    pkp = fields.Boolean(
+        "PKP", states=_umkm_states,
+        help="Check if the supplier is registered for VAT "
+        "(Pengusaha Kena Pajak).")
+    certificates = fields.One2Many(
+        'party.certificate', 'supplier', "Certificates",
+        states=_umkm_states)
+    coachings = fields.One2Many(
+        'party.coaching', 'supplier', "Coaching", states=_umkm_states)
+
+    del _umkm_states
+
+    @classmethod
+    def default_umkm_supplier(cls):
+        return False
+
+    @classmethod
+    def get_umkm_class(cls, parties, name):
+        pool = Pool()
+        Configuration = pool.get('party.umkm.configuration')
+        configuration = Configuration(1)
+        return {p.id: configuration.umkm_class(
+                p.annual_turnover, p.business_capital)
+            for p in parties}
+
+    @classmethod
+    def search_umkm_class(cls, name, clause):
+        pool = Pool()
+        Configuration = pool.get('party.umkm.configuration')
+        configuration = Configuration(1)
+        _, operator, value = clause[:3]
+        if operator in {'=', '!='}:
+            values = [value]
+        elif operator in {'in', 'not in'}:
+            values = list(value)
+        else:
+            return []
+
+        def between(field, limits, class_):
+            bounds = dict(zip(
+                    ['mikro', 'kecil', 'menengah', 'besar'],
+                    zip((None,) + limits, limits + (None,))))
+            lower, upper = bounds[class_]
+            domain = [(field, '!=', None)]
+            if lower is not None:
+                domain.append((field, '>', lower))
+            if upper is not None:
+                domain.append((field, '<=', upper))
+            return domain
+
+        domain = ['OR']
+        turnover = configuration.get_thresholds('turnover')
+        capital = configuration.get_thresholds('capital')
+        for class_ in values:
+            if class_ is None:
+                domain.append([
+                        ('annual_turnover', '=', None),
+                        ('business_capital', '=', None),
+                        ])
+                continue
+            domain.append(between('annual_turnover', turnover, class_))
+            domain.append([
+                    ('annual_turnover', '=', None),
+                    between('business_capital', capital, class_),
+                    ])
+        if operator in {'!=', 'not in'}:
+            # Negation of an OR of conditions on the same fields
+            return [('id', 'not in', cls.search(domain, query=True))]
+        return domain
+
+    @classmethod
+    def validate_fields(cls, parties, field_names):
+        super().validate_fields(parties, field_names)
+        cls.check_nib(parties, field_names)
+        cls.check_workforce(parties, field_names)
+        cls.check_founding_year(parties, field_names)
+
+    @classmethod
+    def check_nib(cls, parties, field_names=None):
+        if field_names and 'nib' not in field_names:
+            return
+        for party in parties:
+            if party.nib and not NIB_FORMAT.match(party.nib):
+                raise SupplierProfileError(gettext(
+                        'party_umkm.msg_party_invalid_nib',
+                        nib=party.nib, party=party.rec_name))
+
+    @classmethod
+    def check_workforce(cls, parties, field_names=None):
+        if field_names and not (
+                {'workforce_total', 'workforce_women'} & set(field_names)):
+            return
+        for party in parties:
+            if (party.workforce_women is not None
+                    and party.workforce_total is not None
+                    and party.workforce_women > party.workforce_total):
+                raise SupplierProfileError(gettext(
+                        'party_umkm.msg_party_workforce_women',
+                        party=party.rec_name))
+
+    @classmethod
+    def check_founding_year(cls, parties, field_names=None):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        if field_names and 'founding_year' not in field_names:
+            return
+        year = Date.today().year
+        for party in parties:
+            if (party.founding_year is not None
+                    and not (1800 <= party.founding_year <= year)):
+                raise SupplierProfileError(gettext(
+                        'party_umkm.msg_party_founding_year',
+                        year=party.founding_year, party=party.rec_name))
+
+    @classmethod
+    def copy(cls, parties, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('certificates')
+        default.setdefault('coachings')
+        default.setdefault('nib')
+        return super().copy(parties, default=default)
+
+
+class PartyProgramme(ModelSQL):
+    __name__ = 'party.party-party.umkm.programme'
+    party = fields.Many2One(
+        'party.party', "Party", required=True, ondelete='CASCADE')
+    programme = fields.Many2One(
+        'party.umkm.programme', "Programme", required=True,
+        ondelete='CASCADE')
