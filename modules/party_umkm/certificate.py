@@ -386,7 +386,7 @@ class Certificate(DeactivableMixin, ModelSQL, ModelView):
         super().check_modification(
             mode, certificates, values=values, external=external)
         if mode == 'delete':
-            for sub_certificates in grouped_slice(certificates):
+            for sub_certificates in grouped_slice(certificates, 1000):
                 usages = Usage.search([
                         ('certificate', 'in', [c.id for c in sub_certificates]),
                         ], limit=1, order=[])
@@ -779,7 +779,7 @@ class CertificateRequirement(sequence_ordered(), ModelSQL, ModelView):
         TemplateCategory = pool.get('product.template-product.category.all')
         templates = {p.template.id for p in products}
         template_categories = defaultdict(set)
-        for sub_templates in grouped_slice(list(templates)):
+        for sub_templates in grouped_slice(list(templates), 1000):
             for relation in TemplateCategory.search([
                         ('template', 'in', list(sub_templates)),
                         ], order=[]):
@@ -971,7 +971,7 @@ class CertificateException(Workflow, ModelSQL, ModelView):
     def get_approved(cls, products, date):
         "Return {product: [exceptions]} approved on date"
         result = defaultdict(list)
-        for sub_products in grouped_slice(products):
+        for sub_products in grouped_slice(products, 1000):
             for exception in cls.search([
                         ('product', 'in', [p.id for p in sub_products]),
                         ('state', '=', 'approved'),
