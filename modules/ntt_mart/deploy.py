@@ -116,8 +116,9 @@ def _create_outlet(regency, config=None, **values):
 
 def setup_users(password, config=None):
     """Create the demo users: a clerk of the Kota Kupang outlet and a
-    province analyst"""
+    province analyst, in Indonesian when it is loaded"""
     Group = Model.get('res.group', config=config)
+    Lang = Model.get('ir.lang', config=config)
     Location = Model.get('stock.location', config=config)
     User = Model.get('res.user', config=config)
     Company = Model.get('company.company', config=config)
@@ -140,6 +141,10 @@ def setup_users(password, config=None):
             users[login], = found
             continue
         user = User(name=name, login=login, password=password)
+        languages = Lang.find([
+                ('code', '=', 'id'), ('translatable', '=', True)])
+        if languages:
+            user.language, = languages
         user.groups.extend(Group.find([('name', 'in', groups)]))
         user.outlets.extend([Location(o.id) for o in outlets])
         user.companies.append(Company(company.id))
