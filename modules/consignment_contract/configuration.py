@@ -1,0 +1,120 @@
+# This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
+from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
+from trytond.modules.company.model import (
+    CompanyMultiValueMixin, CompanyValueMixin)
+from trytond.pool import Pool
+from trytond.pyson import Eval, Id
+
+SETTLEMENT_PERIODS = [
+    ('weekly', "Weekly"),
+    ('two_weekly', "Two-Weekly"),
+    ('monthly', "Monthly"),
+    ]
+
+STOCK_POLICIES = [
+    ('consigned_first', "Consigned Stock First"),
+    ('own_first', "Own Stock First"),
+    ]
+
+
+def default_sequence(xml_id):
+    @classmethod
+    def default(cls, **pattern):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        try:
+            return ModelData.get_id('consignment_contract', xml_id)
+        except KeyError:
+            return None
+    return default
+
+
+class Configuration(ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
+    "Consignment Configuration"
+    __name__ = 'consignment.configuration'
+
+    contract_sequence = fields.MultiValue(fields.Many2One(
+            'ir.sequence', "Contract Sequence", required=True,
+            domain=[
+                ('company', 'in',
+                    [Eval('context', {}).get('company', -1), None]),
+                ('sequence_type', '=', Id(
+                        'consignment_contract',
+                        'sequence_type_consignment_contract')),
+                ]))
+    intake_sequence = fields.MultiValue(fields.Many2One(
+            'ir.sequence', "Intake Sequence", required=True,
+            domain=[
+                ('company', 'in',
+                    [Eval('context', {}).get('company', -1), None]),
+                ('sequence_type', '=', Id(
+                        'consignment_contract',
+                        'sequence_type_consignment_intake')),
+                ]))
+    stock_policy = fields.Selection(
+        STOCK_POLICIES, "Stock Policy", required=True,
+        help="Which stock is sold first when a product is held both as "
+        "own stock and on consignment at an outlet.\n"
+        "Consignments are always taken oldest intake first.")
+    settlement_period = fields.Selection(
+        SETTLEMENT_PERIODS, "Default Settlement Period", required=True)
+    default_commission = fields.Numeric(
+        "Default Commission", digits=(1, 4),
+        domain=['OR',
+            ('default_commission', '=', None),
+            [('default_commission', '>=', 0),
+                ('default_commission', '<=', 1)],
+            ])
+    till_negative_stock = fields.Boolean(
+        "Allow Negative Stock at the Till",
+        help="If unchecked, a till sale of more than the own and consigned "
+        "stock of the outlet is refused.")
+
+    @classmethod
+    def multivalue_model(cls, field):
+        pool = Pool()
+        if field in {'contract_sequence', 'intake_sequence'}:
+            return pool.get('consignment.configuration.sequence')
+        return super().multivalue_model(field)
+
+    default_contract_sequence = default_sequence(
+        'sequence_consignment_contract')
+    default_intake_sequence = default_sequence('sequence_consignment_intake')
+
+    @classmethod
+    def default_stock_policy(cls):
+        return 'consigned_first'
+
+    @classmethod
+    def default_settlement_period(cls):
+        return 'monthly'
+
+    @classmethod
+    def default_till_negative_stock(cls):
+        return True
+
+
+class ConfigurationSequence(ModelSQL, CompanyValueMixin):
+    "Consignment Configuration Sequence"
+    __name__ = 'consignment.configuration.sequence'
+
+    contract_sequence = fields.Many2One(
+        'ir.sequence', "Contract Sequence", required=True,
+        domain=[
+            ('company', 'in', [Eval('company', -1), None]),
+            ('sequence_type', '=', Id(
+                    'consignment_contract',
+                    'sequence_type_consignment_contract')),
+            ])
+    intake_sequence = fields.Many2One(
+        'ir.sequence', "Intake Sequence", required=True,
+        domain=[
+            ('company', 'in', [Eval('company', -1), None]),
+            ('sequence_type', '=', Id(
+                    'consignment_contract',
+                    'sequence_type_consignment_intake')),
+            ])
+
+    default_contract_sequence = default_sequence(
+        'sequence_consignment_contract')
+    default_intake_sequence = default_sequence('sequence_consignment_intake')

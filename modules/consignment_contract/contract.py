@@ -1,0 +1,590 @@
+# This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
+from decimal import Decimal
+
+from trytond.i18n import gettext
+from trytond.model import (
+    ChatMixin, Index, ModelSQL, ModelView, Workflow, fields)
+from trytond.modules.currency.fields import Monetary
+from trytond.modules.product import price_digits, round_price
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+from .configuration import SETTLEMENT_PERIODS
+from .exceptions import (
+    ConsignorPriceWarning, ContractDeleteError, ContractOverlapError,
+    ContractValidationError)
+
+PRICING_MODES = [
+    ('consignor_price', "Consignor Price"),
+    ('commission', "Commission"),
+    ]
+
+UNSOLD_ACTIONS = [
+    ('return', "Return to Supplier"),
+    ('buy_out', "Convert to Outright Purchase"),
+    ('write_off', "Donate or Write Off"),
+    ]
+
+
+def check_certificates(items, date):
+    """Check the certificates of (product, supplier) pairs with party_umkm.
+
+    Raises party_umkm's CertificateGatingError listing what is missing."""
+    pool = Pool()
+    try:
+        Certificate = pool.get('party.certificate')
+    except KeyError:
+        return
+    items = list(items)
+    if items and hasattr(Certificate, 'check_products'):
+        Certificate.check_products(items, date)
+
+
+class Contract(Workflow, ModelSQL, ModelView, ChatMixin):
+    "Consignment Contract"
+    __name__ = 'consignment.contract'
+    _rec_name = 'number'
+    _history = True
+
+    _states = {
+        'readonly': Eval('state') != 'draft',
+        }
+
+    number = fields.Char("Number", readonly=True)
+    reference = fields.Char("Reference", states=_states)
+    company = fields.Many2One(
+        'company.company', "Company", required=True, states=_states)
+    supplier = fields.Many2One(
+        'party.party', "Supplier", required=True, states=_states,
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
+    currency = fields.Function(
+        fields.Many2One('currency.currency', "Currency"),
+        'on_change_with_currency')
+    start_date = fields.Date("Start Date", required=True, states=_states)
+    end_date = fields.Date(
+        "End Date", states=_states,
+        help="Leave empty for a contract without end.")
+    outlets = fields.Many2Many(
+        'consignment.contract-stock.location', 'contract', 'outlet',
+        "Outlets", states=_states,
+        domain=[('type', '=', 'warehouse')],
+        help="The outlets (warehouses) where the supplier's goods are "
+        "consigned.")
+    default_commission = fields.Numeric(
+        "Default Commission", digits=(1, 4), states=_states,
+        help="The commission on the selling price (tax excluded) used by "
+        "lines priced by commission without their own rate.")
+    max_shelf_days = fields.Integer(
+        "Maximum Days on Shelf", states=_states,
+        domain=['OR',
+            ('max_shelf_days', '=', None),
+            ('max_shelf_days', '>', 0),
+            ],
+        help="Goods older than this are pulled out (aging limit).")
+    min_shelf_life_days = fields.Integer(
+        "Minimum Shelf Life at Intake", states=_states,
+        domain=['OR',
+            ('min_shelf_life_days', '=', None),
+            ('min_shelf_life_days', '>=', 0),
+            ],
+        help="The minimum number of days before expiry a lot must have "
+        "when it is received.")
+    unsold_action = fields.Selection(
+        UNSOLD_ACTIONS, "Unsold Goods", required=True, states=_states,
+        help="What happens to goods not sold at the end of the contract.")
+    write_off_loss_share = fields.Numeric(
+        "Loss Share", digits=(1, 4),
+        states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('unsold_action') != 'write_off',
+            },
+        help="The part of the loss on written-off goods borne by the "
+        "company.")
+    settlement_period = fields.Selection(
+        SETTLEMENT_PERIODS, "Settlement Period", required=True,
+        states=_states)
+    minimum_payout = Monetary(
+        "Minimum Payout", currency='currency', digits='currency',
+        states=_states,
+        help="Settlements below this amount are carried to the next period.")
+    document = fields.Binary(
+        "Signed Document", filename='document_name', states=_states)
+    document_name = fields.Char("Document Name", states=_states)
+    lines = fields.One2Many(
+        'consignment.contract.line', 'contract', "Lines", states=_states)
+    comment = fields.Text("Comment")
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('active', "Active"),
+            ('expired', "Expired"),
+            ('terminated', "Terminated"),
+            ], "State", readonly=True, required=True, sort=False)
+
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(
+            Index(t, (t.state, Index.Equality(cardinality='low')),
+                where=t.state.in_(['draft', 'active'])))
+        cls._order = [
+            ('start_date', 'DESC'),
+            ('id', 'DESC'),
+            ]
+        cls._transitions |= {
+            ('draft', 'active'),
+            ('active', 'expired'),
+            ('active', 'terminated'),
+            }
+        cls._buttons.update({
+                'activate': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'expire': {
+                    'invisible': Eval('state') != 'active',
+                    'depends': ['state'],
+                    },
+                'terminate': {
+                    'invisible': Eval('state') != 'active',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @classmethod
+    def default_start_date(cls):
+        return Pool().get('ir.date').today()
+
+    @classmethod
+    def default_unsold_action(cls):
+        return 'return'
+
+    @classmethod
+    def default_settlement_period(cls):
+        Configuration = Pool().get('consignment.configuration')
+        return Configuration(1).settlement_period or 'monthly'
+
+    @classmethod
+    def default_default_commission(cls):
+        Configuration = Pool().get('consignment.configuration')
+        return Configuration(1).default_commission
+
+    @fields.depends('company')
+    def on_change_with_currency(self, name=None):
+        return self.company.currency if self.company else None
+
+    def get_rec_name(self, name):
+        items = [self.number or str(self.id)]
+        if self.supplier:
+            items.append(self.supplier.rec_name)
+        return ' - '.join(items)
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, value = clause
+        bool_op = 'AND' if operator.startswith('!') else 'OR'
+        return [bool_op,
+            ('number', *clause[1:]),
+            ('reference', *clause[1:]),
+            ('supplier.rec_name', *clause[1:]),
+            ]
+
+    @classmethod
+    def validate_fields(cls, contracts, field_names):
+        super().validate_fields(contracts, field_names)
+        cls.check_dates(contracts, field_names)
+        cls.check_rates(contracts, field_names)
+
+    @classmethod
+    def check_dates(cls, contracts, field_names=None):
+        if field_names and not (field_names & {'start_date', 'end_date'}):
+            return
+        for contract in contracts:
+            if (contract.end_date and contract.start_date
+                    and contract.end_date < contract.start_date):
+                raise ContractValidationError(gettext(
+                        'consignment_contract.msg_contract_end_before_start',
+                        contract=contract.rec_name))
+
+    @classmethod
+    def check_rates(cls, contracts, field_names=None):
+        if field_names and not (
+                field_names & {'default_commission', 'write_off_loss_share'}):
+            return
+        for contract in contracts:
+            for rate in [
+                    contract.default_commission,
+                    contract.write_off_loss_share]:
+                if rate is not None and not (0 <= rate <= 1):
+                    raise ContractValidationError(gettext(
+                            'consignment_contract.msg_commission_out_of_range',
+                            record=contract.rec_name,
+                            rate=rate * 100))
+
+    @classmethod
+    def check_modification(cls, mode, contracts, values=None, external=False):
+        super().check_modification(
+            mode, contracts, values=values, external=external)
+        if mode == 'delete':
+            for contract in contracts:
+                if contract.state != 'draft':
+                    raise ContractDeleteError(gettext(
+                            'consignment_contract.msg_contract_delete_active',
+                            contract=contract.rec_name))
+
+    @classmethod
+    def copy(cls, contracts, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('number')
+        default.setdefault('document')
+        default.setdefault('document_name')
+        return super().copy(contracts, default=default)
+
+    def covers(self, outlet, date):
+        "Tell if the contract covers the outlet (warehouse) on the date"
+        return (self.state == 'active'
+            and outlet in self.outlets
+            and self.start_date <= date
+            and (not self.end_date or date <= self.end_date))
+
+    def get_line(self, product):
+        "Return the contract line of the product or None"
+        for line in self.lines:
+            if line.product == product:
+                return line
+
+    @classmethod
+    def set_number(cls, contracts):
+        pool = Pool()
+        Configuration = pool.get('consignment.configuration')
+        config = Configuration(1)
+        for contract in contracts:
+            if not contract.number:
+                contract.number = config.get_multivalue(
+                    'contract_sequence',
+                    company=contract.company.id).get()
+        cls.save(contracts)
+
+    @classmethod
+    def check_overlap(cls, contracts):
+        "Refuse a second active contract for a supplier, product and outlet"
+        pool = Pool()
+        Line = pool.get('consignment.contract.line')
+        for contract in contracts:
+            products = [l.product.id for l in contract.lines]
+            outlets = [o.id for o in contract.outlets]
+            if not products or not outlets:
+                continue
+            domain = [
+                ('contract.state', '=', 'active'),
+                ('contract.id', '!=', contract.id),
+                ('contract.supplier', '=', contract.supplier.id),
+                ('contract.company', '=', contract.company.id),
+                ('contract.outlets', 'in', outlets),
+                ('product', 'in', products),
+                ['OR',
+                    ('contract.end_date', '=', None),
+                    ('contract.end_date', '>=', contract.start_date),
+                    ],
+                ]
+            if contract.end_date:
+                domain.append(
+                    ('contract.start_date', '<=', contract.end_date))
+            lines = Line.search(domain, limit=1)
+            if lines:
+                line, = lines
+                raise ContractOverlapError(gettext(
+                        'consignment_contract.msg_contract_overlap',
+                        contract=contract.rec_name,
+                        other=line.contract.rec_name,
+                        product=line.product.rec_name,
+                        supplier=contract.supplier.rec_name))
+
+    @classmethod
+    def check_lines(cls, contracts):
+        for contract in contracts:
+            if not contract.lines:
+                raise ContractValidationError(gettext(
+                        'consignment_contract.msg_contract_no_line',
+                        contract=contract.rec_name))
+            if not contract.outlets:
+                raise ContractValidationError(gettext(
+                        'consignment_contract.msg_contract_no_outlet',
+                        contract=contract.rec_name))
+            for line in contract.lines:
+                if (line.pricing == 'commission'
+                        and line.commission_used is None):
+                    raise ContractValidationError(gettext(
+                            'consignment_contract.msg_line_no_commission',
+                            contract=contract.rec_name,
+                            product=line.product.rec_name))
+                if (line.pricing == 'consignor_price'
+                        and line.consignor_price is None):
+                    raise ContractValidationError(gettext(
+                            'consignment_contract.msg_line_no_price',
+                            contract=contract.rec_name,
+                            product=line.product.rec_name))
+
+    @classmethod
+    def create_consignment_locations(cls, contracts):
+        "Create or reuse the consignment location per supplier and outlet"
+        pool = Pool()
+        Location = pool.get('stock.location')
+        pairs = {
+            (c.supplier, o) for c in contracts for o in c.outlets}
+        return Location.get_consignment_locations(pairs)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('active')
+    def activate(cls, contracts):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        today = Date.today()
+        cls.check_lines(contracts)
+        cls.check_overlap(contracts)
+        for contract in contracts:
+            check_certificates(
+                [(l.product, contract.supplier) for l in contract.lines],
+                max(contract.start_date, today))
+        cls.set_number(contracts)
+        cls.create_consignment_locations(contracts)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('expired')
+    def expire(cls, contracts):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('terminated')
+    def terminate(cls, contracts):
+        pass
+
+    @classmethod
+    def expire_ended(cls, date=None):
+        "Expire the active contracts whose end date is passed"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        if date is None:
+            date = Date.today()
+        contracts = cls.search([
+                ('state', '=', 'active'),
+                ('end_date', '<', date),
+                ])
+        cls.expire(contracts)
+
+
+class ContractOutlet(ModelSQL):
+    "Consignment Contract - Outlet"
+    __name__ = 'consignment.contract-stock.location'
+    _history = True
+    contract = fields.Many2One(
+        'consignment.contract', "Contract", required=True,
+        ondelete='CASCADE')
+    outlet = fields.Many2One(
+        'stock.location', "Outlet", required=True, ondelete='RESTRICT',
+        domain=[('type', '=', 'warehouse')])
+
+
+class ContractLine(ModelSQL, ModelView):
+    "Consignment Contract Line"
+    __name__ = 'consignment.contract.line'
+    _history = True
+
+    _states = {
+        'readonly': Eval('contract_state') != 'draft',
+        }
+
+    contract = fields.Many2One(
+        'consignment.contract', "Contract", required=True,
+        ondelete='CASCADE', states=_states)
+    product = fields.Many2One(
+        'product.product', "Product", required=True, states=_states,
+        domain=[
+            ('type', '=', 'goods'),
+            ('salable', '=', True),
+            ])
+    unit = fields.Function(
+        fields.Many2One('product.uom', "Unit"), 'on_change_with_unit')
+    pricing = fields.Selection(
+        PRICING_MODES, "Pricing", required=True, states=_states,
+        help="How the supplier is paid for each unit sold.")
+    consignor_price = fields.Numeric(
+        "Consignor Price", digits=price_digits,
+        states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('pricing') != 'consignor_price',
+            'required': Eval('pricing') == 'consignor_price',
+            },
+        help="The price paid to the supplier per unit sold (harga titip).")
+    commission = fields.Numeric(
+        "Commission", digits=(1, 4),
+        states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('pricing') != 'commission',
+            },
+        help="The company's share of the selling price (tax excluded).\n"
+        "Leave empty to use the contract's default commission.")
+    suggested_retail_price = fields.Numeric(
+        "Suggested Retail Price", digits=price_digits, states=_states)
+    quantity_cap = fields.Float(
+        "Quantity Cap", digits='unit', states=_states,
+        domain=['OR',
+            ('quantity_cap', '=', None),
+            ('quantity_cap', '>', 0),
+            ],
+        help="The maximum quantity received under the contract.")
+    buy_out_price = fields.Numeric(
+        "Buy-Out Price", digits=price_digits,
+        states=_states,
+        help="The price at which unsold goods are bought outright when the "
+        "contract converts them to an outright purchase.")
+    contract_state = fields.Function(
+        fields.Selection('get_contract_states', "Contract State"),
+        'on_change_with_contract_state')
+
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('contract')
+
+    @classmethod
+    def default_pricing(cls):
+        return 'commission'
+
+    @fields.depends('product')
+    def on_change_with_unit(self, name=None):
+        return self.product.default_uom if self.product else None
+
+    @fields.depends('product')
+    def on_change_product(self):
+        if self.product and self.product.list_price is not None:
+            self.suggested_retail_price = self.product.list_price
+
+    @classmethod
+    def get_contract_states(cls):
+        pool = Pool()
+        Contract = pool.get('consignment.contract')
+        return Contract.fields_get(['state'])['state']['selection']
+
+    @fields.depends('contract', '_parent_contract.state')
+    def on_change_with_contract_state(self, name=None):
+        if self.contract:
+            return self.contract.state
+
+    @property
+    def commission_used(self):
+        if self.commission is not None:
+            return self.commission
+        return self.contract.default_commission
+
+    def get_rec_name(self, name):
+        return '%s @ %s' % (self.product.rec_name, self.contract.rec_name)
+
+    @classmethod
+    def validate_fields(cls, lines, field_names):
+        super().validate_fields(lines, field_names)
+        cls.check_prices(lines, field_names)
+
+    @classmethod
+    def check_prices(cls, lines, field_names=None):
+        pool = Pool()
+        Warning = pool.get('res.user.warning')
+        if field_names and not (field_names & {
+                    'commission', 'consignor_price', 'buy_out_price',
+                    'suggested_retail_price', 'product'}):
+            return
+        for line in lines:
+            if line.commission is not None and not (
+                    0 <= line.commission <= 1):
+                raise ContractValidationError(gettext(
+                        'consignment_contract.msg_commission_out_of_range',
+                        record=line.rec_name,
+                        rate=line.commission * 100))
+            for price in [line.consignor_price, line.buy_out_price,
+                    line.suggested_retail_price]:
+                if price is not None and price < 0:
+                    raise ContractValidationError(gettext(
+                            'consignment_contract.msg_price_negative',
+                            line=line.rec_name))
+            selling_price = line.selling_price
+            if (line.pricing == 'consignor_price'
+                    and line.consignor_price is not None
+                    and selling_price is not None
+                    and line.consignor_price > selling_price):
+                key = Warning.format('consignor_price_above', [line])
+                if Warning.check(key):
+                    raise ConsignorPriceWarning(key, gettext(
+                            'consignment_contract.msg_consignor_price_above',
+                            line=line.rec_name,
+                            price=line.consignor_price,
+                            selling_price=selling_price))
+
+    @property
+    def selling_price(self):
+        "The expected selling price (tax excluded) of the product"
+        if self.suggested_retail_price is not None:
+            return self.suggested_retail_price
+        return self.product.list_price
+
+    def get_unit_price(self, selling_price, unit=None):
+        """Return the price owed to the supplier per unit sold
+
+        selling_price is the actual unit selling price (tax excluded) in unit
+        (the product's default unit if None)."""
+        pool = Pool()
+        Uom = pool.get('product.uom')
+        if self.pricing == 'consignor_price':
+            price = self.consignor_price
+            if unit and unit != self.unit:
+                price = Uom.compute_price(self.unit, price, unit)
+            return round_price(price)
+        if selling_price is None:
+            return None
+        commission = self.commission_used or Decimal(0)
+        return round_price(selling_price * (1 - commission))
+
+    @classmethod
+    def find_for(cls, supplier, product, outlet, date):
+        """Return the contract line for the supplier's product at the outlet
+        on the date: the active contract, else the last one that ran"""
+        if not supplier or not product or not outlet:
+            return None
+        domain = [
+            ('contract.supplier', '=', supplier.id),
+            ('contract.outlets', '=', outlet.id),
+            ('product', '=', product.id),
+            ('contract.start_date', '<=', date),
+            ]
+        lines = cls.search(domain + [
+                ('contract.state', '=', 'active'),
+                ['OR',
+                    ('contract.end_date', '=', None),
+                    ('contract.end_date', '>=', date),
+                    ],
+                ], limit=1)
+        if not lines:
+            lines = cls.search(domain + [
+                    ('contract.state', 'in', ['active', 'expired',
+                            'terminated']),
+                    ], order=[('contract.start_date', 'DESC')], limit=1)
+        return lines[0] if lines else None
+

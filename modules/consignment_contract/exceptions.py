@@ -1,0 +1,35 @@
+# This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
+from trytond.exceptions import UserError, UserWarning
+from trytond.model.exceptions import AccessError, ValidationError
+
+
+class ContractValidationError(ValidationError):
+    pass
+
+
+class ContractOverlapError(ValidationError):
+    pass
+
+
+class ContractDeleteError(AccessError):
+    pass
+
+
+class ConsignorPriceWarning(UserWarning):
+    pass
+
+
+class IntakeError(UserError):
+    pass
+
+
+class IntakeCancelError(UserError):
+    pass
+
+
+class ConsignmentStockError(UserError):
+    pass
+
+
+class ConsignmentTransferError(ValidationError):
+    pass

@@ -1,0 +1,44 @@
+# This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
+"Shared fixtures of the consignment scenarios"
+from proteus import Model
+
+__all__ = ['create_outlet', 'create_pos']
+
+
+def create_outlet(name, code, config=None):
+    "Create an outlet: a warehouse with its input, output and storage"
+    Location = Model.get('stock.location', config=config)
+    input_ = Location(name="%s Input" % name, type='storage')
+    input_.save()
+    output = Location(name="%s Output" % name, type='storage')
+    output.save()
+    storage = Location(name="%s Storage" % name, type='storage')
+    storage.save()
+    outlet = Location(name=name, code=code, type='warehouse')
+    outlet.input_location = input_
+    outlet.output_location = output
+    outlet.storage_location = storage
+    outlet.lost_found_location, = Location.find(
+        [('type', '=', 'lost_found')], limit=1)
+    outlet.save()
+    return outlet
+
+
+def create_pos(name, outlet, journal, tax_included=False, config=None):
+    "Create a till taking goods from the outlet's storage"
+    POS = Model.get('sale.point', config=config)
+    Location = Model.get('stock.location', config=config)
+    SequenceStrict = Model.get('ir.sequence.strict', config=config)
+    SequenceType = Model.get('ir.sequence.type', config=config)
+    customer_loc, = Location.find([('code', '=', 'CUS')])
+    pos = POS(name=name)
+    pos.tax_included = tax_included
+    pos.journal = journal
+    pos.sequence = SequenceStrict(name=name, company=pos.company)
+    pos.sequence.sequence_type, = SequenceType.find(
+        [('name', '=', "POS")], limit=1)
+    pos.sequence.save()
+    pos.storage_location = outlet.storage_location
+    pos.customer_location = customer_loc
+    pos.save()
+    return pos
