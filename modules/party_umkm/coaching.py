@@ -22,7 +22,11 @@ class Coaching(Workflow, ModelSQL, ModelView):
         'company.company', "Company", required=True, states=_states)
     supplier = fields.Many2One(
         'party.party', "Supplier", required=True, ondelete='CASCADE',
-        states=_states)
+        states=_states,
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
     area = fields.Selection([
             ('packaging', "Packaging"),
             ('halal', "Halal"),
@@ -35,6 +39,10 @@ class Coaching(Workflow, ModelSQL, ModelView):
     description = fields.Char("Description", states=_states)
     coach = fields.Many2One(
         'party.party', "Coach", ondelete='RESTRICT', states=_states,
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'},
         help="The person or institution that coaches the supplier "
         "(pendamping).")
     start_date = fields.Date(

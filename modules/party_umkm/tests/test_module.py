@@ -1,12 +1,335 @@
 # This file is part of NTT Mart ERP.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-from trytond.tests.test_tryton import ModuleTestCase
+import datetime as dt
+from decimal import Decimal
+
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+
+from party_umkm.certificate import compact_number
+from party_umkm.exceptions import CertificateGatingError
 
 
-class PartyUmkmTestCase(ModuleTestCase):
+class PartyUmkmTestCase(CompanyTestMixin, ModuleTestCase):
     "Test Party UMKM module"
     module = 'party_umkm'
     extras = ['purchase', 'sale', 'sale_point']
+
+    def _certificate_type(self, code):
+        pool = Pool()
+        CertificateType = pool.get('party.certificate.type')
+        type_, = CertificateType.search([('code', '=', code)])
+        return type_
+
+    def _setup_food(self):
+        "Create a food category requiring halal and BPOM MD or SPP-IRT"
+        pool = Pool()
+        Category = pool.get('product.category')
+        Requirement = pool.get('product.certificate.requirement')
+        Party = pool.get('party.party')
+        Template = pool.get('product.template')
+        Uom = pool.get('product.uom')
+
+        halal = self._certificate_type('halal')
+        bpom = self._certificate_type('bpom_md')
+        spp_irt = self._certificate_type('spp_irt')
+        food, = Category.create([{'name': "Food"}])
+        Requirement.create([{
+                    'category': food.id,
+                    'types': [('add', [halal.id])],
+                    'effective_date': dt.date(2026, 10, 17),
+                    'umkm_classes': ['mikro', 'kecil'],
+                    }, {
+                    'category': food.id,
+                    'types': [('add', [halal.id])],
+                    'effective_date': dt.date(2024, 10, 17),
+                    'umkm_classes': ['menengah', 'besar'],
+                    }, {
+                    'category': food.id,
+                    'types': [('add', [bpom.id, spp_irt.id])],
+                    }])
+        micro, large = Party.create([{
+                    'name': "Micro",
+                    'annual_turnover': Decimal('100000000'),
+                    }, {
+                    'name': "Large",
+                    'annual_turnover': Decimal('60000000000'),
+                    }])
+        unit, = Uom.search([('name', '=', 'Unit')])
+        template, = Template.create([{
+                    'name': "Kripik",
+                    'default_uom': unit.id,
+                    'type': 'goods',
+                    'list_price': Decimal('10000'),
+                    'categories': [('add', [food.id])],
+                    'products': [('create', [{}])],
+                    }])
+        product, = template.products
+        return {
+            'halal': halal, 'bpom': bpom, 'spp_irt': spp_irt,
+            'micro': micro, 'large': large,
+            'template': template, 'product': product,
+            }
+
+    def test_compact_number(self):
+        "Test compact number"
+        for number, result in [
+                ('MD 235602169254', 'MD235602169254'),
+                ('P-IRT No. 3063306010072-19', 'PIRTNO306330601007219'),
+                ('id00410000054900720', 'ID00410000054900720'),
+                ('', ''),
+                (None, None),
+                ]:
+            with self.subTest(number=number):
+                self.assertEqual(compact_number(number), result)
+
+    @with_transaction()
+    def test_umkm_class_thresholds(self):
+        "Test UMKM class from PP 7/2021 thresholds"
+        pool = Pool()
+        Configuration = pool.get('party.umkm.configuration')
+        configuration = Configuration(1)
+        for turnover, capital, class_ in [
+                (None, None, None),
+                (Decimal(0), None, 'mikro'),
+                (Decimal(2_000_000_000), None, 'mikro'),
+                (Decimal(2_000_000_001), None, 'kecil'),
+                (Decimal(15_000_000_000), None, 'kecil'),
+                (Decimal(50_000_000_000), None, 'menengah'),
+                (Decimal(50_000_000_001), None, 'besar'),
+                (None, Decimal(1_000_000_000), 'mikro'),
+                (None, Decimal(5_000_000_000), 'kecil'),
+                (None, Decimal(10_000_000_000), 'menengah'),
+                (None, Decimal(10_000_000_001), 'besar'),
+                # sales decide for an existing business
+                (Decimal(100), Decimal(20_000_000_000), 'mikro'),
+                ]:
+            with self.subTest(turnover=turnover, capital=capital):
+                self.assertEqual(
+                    configuration.umkm_class(turnover, capital), class_)
+
+    @with_transaction()
+    def test_umkm_class_search(self):
+        "Test searching parties by UMKM class"
+        pool = Pool()
+        Party = pool.get('party.party')
+        micro, small, new, unknown = Party.create([{
+                    'name': "Micro",
+                    'annual_turnover': Decimal('1000000'),
+                    }, {
+                    'name': "Small",
+                    'annual_turnover': Decimal('3000000000'),
+                    }, {
+                    'name': "New",
+                    'business_capital': Decimal('2000000000'),
+                    }, {
+                    'name': "Unknown",
+                    }])
+        parties = [micro, small, new, unknown]
+
+        def search(*clause):
+            return Party.search(
+                [('id', 'in', [p.id for p in parties]), clause],
+                order=[('name', 'ASC')])
+
+        self.assertEqual(search('umkm_class', '=', 'mikro'), [micro])
+        self.assertEqual(search('umkm_class', '=', 'kecil'), [new, small])
+        self.assertEqual(search('umkm_class', '=', None), [unknown])
+        self.assertEqual(
+            search('umkm_class', 'in', ['mikro', 'kecil']),
+            [micro, new, small])
+        self.assertEqual(
+            search('umkm_class', '!=', 'kecil'), [micro, unknown])
+
+    @with_transaction()
+    def test_get_missing_effective_date_and_class(self):
+        "Test requirements depend on the date and the UMKM class"
+        pool = Pool()
+        Certificate = pool.get('party.certificate')
+        company = create_company()
+        with set_company(company):
+            data = self._setup_food()
+            product, micro, large = (
+                data['product'], data['micro'], data['large'])
+            Certificate.create([{
+                        'type': data['spp_irt'].id,
+                        'number': '3063306010072-19',
+                        'supplier': micro.id,
+                        'templates': [('add', [data['template'].id])],
+                        }, {
+                        'type': data['spp_irt'].id,
+                        'number': '3063306010072-20',
+                        'supplier': large.id,
+                        'products': [('add', [product.id])],
+                        }])
+
+            for supplier, date, missing in [
+                    (micro, dt.date(2026, 10, 16), {}),
+                    (micro, dt.date(2026, 10, 17), {product: ["Halal (BPJPH)"]}),
+                    (large, dt.date(2024, 10, 16), {}),
+                    (large, dt.date(2024, 10, 17), {product: ["Halal (BPJPH)"]}),
+                    ]:
+                with self.subTest(supplier=supplier.name, date=date):
+                    self.assertEqual(
+                        Certificate.get_missing([(product, supplier)], date),
+                        missing)
+
+    @with_transaction()
+    def test_check_products_selling(self):
+        "Test selling accepts a certificate of any holder"
+        pool = Pool()
+        Certificate = pool.get('party.certificate')
+        company = create_company()
+        with set_company(company):
+            data = self._setup_food()
+            product, micro, large = (
+                data['product'], data['micro'], data['large'])
+            # before any halal obligation
+            date = dt.date(2024, 6, 1)
+
+            with self.assertRaises(CertificateGatingError) as cm:
+                Certificate.check_products([(product, None)], date)
+            self.assertIn("BPOM MD or SPP-IRT (P-IRT)", cm.exception.message)
+
+            Certificate.create([{
+                        'type': data['bpom'].id,
+                        'number': 'MD 235602169254',
+                        'supplier': large.id,
+                        'products': [('add', [product.id])],
+                        'issue_date': dt.date(2024, 1, 1),
+                        'expiry_date': dt.date(2029, 1, 1),
+                        }])
+            # selling: any holder counts
+            Certificate.check_products([(product, None)], date)
+            # buying from micro: its own certificate is missing
+            self.assertEqual(
+                Certificate.get_missing([(product, micro)], date),
+                {product: ["BPOM MD or SPP-IRT (P-IRT)"]})
+            # not issued yet
+            self.assertEqual(
+                list(Certificate.get_missing(
+                        [(product, None)], dt.date(2023, 12, 1))), [product])
+            # expired
+            self.assertEqual(
+                list(Certificate.get_missing(
+                        [(product, None)], dt.date(2029, 1, 2))), [product])
+
+    @with_transaction()
+    def test_selling_without_producer(self):
+        "Test a product without producer follows all size classes"
+        pool = Pool()
+        Certificate = pool.get('party.certificate')
+        Template = pool.get('product.template')
+        company = create_company()
+        with set_company(company):
+            data = self._setup_food()
+            product, micro = data['product'], data['micro']
+            date = dt.date(2025, 1, 1)
+            Certificate.create([{
+                        'type': data['spp_irt'].id,
+                        'number': '3063306010072-19',
+                        'supplier': micro.id,
+                        'products': [('add', [product.id])],
+                        }])
+            self.assertEqual(
+                Certificate.get_missing([(product, None)], date),
+                {product: ["Halal (BPJPH)"]})
+            Template.write([data['template']], {'producer': micro.id})
+            self.assertEqual(
+                Certificate.get_missing([(product, None)], date), {})
+
+    @with_transaction()
+    def test_check_products_exception(self):
+        "Test approved exceptions waive requirements"
+        pool = Pool()
+        Certificate = pool.get('party.certificate')
+        Exception_ = pool.get('party.certificate.exception')
+        company = create_company()
+        with set_company(company):
+            data = self._setup_food()
+            product, micro = data['product'], data['micro']
+            date = dt.date(2027, 1, 1)
+            exception, = Exception_.create([{
+                        'product': product.id,
+                        'supplier': micro.id,
+                        'types': [('add', [data['halal'].id])],
+                        'date_start': dt.date(2026, 12, 1),
+                        'reason': "Halal audit scheduled",
+                        }])
+            # a draft exception does not count
+            self.assertEqual(
+                len(Certificate.get_missing([(product, micro)], date)[
+                        product]), 2)
+            Exception_.approve([exception])
+            self.assertEqual(
+                Certificate.get_missing([(product, micro)], date),
+                {product: ["BPOM MD or SPP-IRT (P-IRT)"]})
+            # the exception is for this supplier only
+            self.assertEqual(
+                len(Certificate.get_missing([(product, None)], date)[
+                        product]), 2)
+
+    @with_transaction()
+    def test_tidak_halal(self):
+        "Test tidak halal products need no halal certificate"
+        pool = Pool()
+        Certificate = pool.get('party.certificate')
+        Template = pool.get('product.template')
+        company = create_company()
+        with set_company(company):
+            data = self._setup_food()
+            template, product, micro = (
+                data['template'], data['product'], data['micro'])
+            Template.write([template], {'halal_status': 'tidak_halal'})
+            self.assertEqual(
+                Certificate.get_missing(
+                    [(product, micro)], dt.date(2027, 1, 1)),
+                {product: ["BPOM MD or SPP-IRT (P-IRT)"]})
+            self.assertEqual(product.rec_name, "Kripik (TIDAK HALAL)")
+
+    @with_transaction()
+    def test_update_states(self):
+        "Test daily update of certificate states"
+        pool = Pool()
+        Certificate = pool.get('party.certificate')
+        Party = pool.get('party.party')
+        company = create_company()
+        with set_company(company):
+            supplier, = Party.create([{'name': "Supplier"}])
+            type_ = self._certificate_type('sni')
+            expiring, no_expiry, revoked = Certificate.create([{
+                        'type': type_.id,
+                        'number': 'SNI-1',
+                        'supplier': supplier.id,
+                        'expiry_date': dt.date(2030, 1, 31),
+                        }, {
+                        'type': type_.id,
+                        'number': 'SNI-2',
+                        'supplier': supplier.id,
+                        }, {
+                        'type': type_.id,
+                        'number': 'SNI-3',
+                        'supplier': supplier.id,
+                        'expiry_date': dt.date(2020, 1, 1),
+                        }])
+            Certificate.revoke([revoked])
+            self.assertEqual(revoked.state, 'revoked')
+
+            changed = Certificate.update_states(date=dt.date(2030, 1, 1))
+            self.assertEqual(changed, [expiring])
+            self.assertEqual(
+                [c.state for c in [expiring, no_expiry, revoked]],
+                ['expiring', 'valid', 'revoked'])
+
+            Certificate.update_states(date=dt.date(2030, 2, 1))
+            self.assertEqual(expiring.state, 'expired')
+            self.assertEqual(
+                Certificate.update_states(date=dt.date(2030, 2, 1)), [])
+
+            Certificate.reinstate([revoked])
+            self.assertEqual(revoked.state, 'expired')
 
 
 del ModuleTestCase
