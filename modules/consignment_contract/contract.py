@@ -476,8 +476,8 @@ class ContractLine(ModelSQL, ModelView):
 
     @fields.depends('product')
     def on_change_product(self):
-        if self.product and self.product.list_price is not None:
-            self.suggested_retail_price = self.product.list_price
+        if self.product and self.product.list_price_used is not None:
+            self.suggested_retail_price = self.product.list_price_used
 
     @classmethod
     def get_contract_states(cls):
@@ -543,7 +543,7 @@ class ContractLine(ModelSQL, ModelView):
         "The expected selling price (tax excluded) of the product"
         if self.suggested_retail_price is not None:
             return self.suggested_retail_price
-        return self.product.list_price
+        return self.product.list_price_used
 
     def get_unit_price(self, selling_price, unit=None):
         """Return the price owed to the supplier per unit sold

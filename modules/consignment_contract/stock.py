@@ -307,6 +307,14 @@ class ShipmentInternal(metaclass=PoolMeta):
             and self.from_location.is_consignment
             and self.to_location.is_consignment)
 
+    @fields.depends('from_location', 'to_location', 'state')
+    def on_change_with_transit_location(self, name=None):
+        # A transit location is company stock: consigned goods would be
+        # invoiced by the consignor on the way, so they travel directly
+        if self.state in {'request', 'draft'} and self.is_consignment_transfer:
+            return None
+        return super().on_change_with_transit_location(name=name)
+
 
 class ConsignmentStock(ModelSQL, ModelView):
     "Consignment Stock"
