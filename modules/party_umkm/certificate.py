@@ -43,6 +43,7 @@ def compact_number(number):
 
 
 class CertificateType(DeactivableMixin, ModelSQL, ModelView):
+    "Certificate Type"
     __name__ = 'party.certificate.type'
 
     name = fields.Char("Name", required=True, translate=True)
@@ -119,6 +120,7 @@ class CertificateType(DeactivableMixin, ModelSQL, ModelView):
 
 
 class Certificate(DeactivableMixin, ModelSQL, ModelView):
+    "Certificate"
     __name__ = 'party.certificate'
     _history = True
 
@@ -554,7 +556,7 @@ class Certificate(DeactivableMixin, ModelSQL, ModelView):
                 missing='; '.join(texts))
             for product, texts in sorted(
                 missing.items(), key=lambda x: x[0].rec_name)]
-        if document:
+        if document and document.id is not None and document.id >= 0:
             return gettext('party_umkm.msg_certificate_gating_document',
                 document=document.rec_name,
                 date=lang.strftime(date),
@@ -667,6 +669,7 @@ class Certificate(DeactivableMixin, ModelSQL, ModelView):
 
 
 class CertificateProduct(ModelSQL):
+    "Certificate - Variant"
     __name__ = 'party.certificate-product.product'
     certificate = fields.Many2One(
         'party.certificate', "Certificate",
@@ -676,6 +679,7 @@ class CertificateProduct(ModelSQL):
 
 
 class CertificateTemplate(ModelSQL):
+    "Certificate - Product"
     __name__ = 'party.certificate-product.template'
     certificate = fields.Many2One(
         'party.certificate', "Certificate",
@@ -685,6 +689,7 @@ class CertificateTemplate(ModelSQL):
 
 
 class CertificateUsage(ModelSQL, ModelView):
+    "Certificate Usage"
     __name__ = 'party.certificate.usage'
     certificate = fields.Many2One(
         'party.certificate', "Certificate", required=True,
@@ -718,6 +723,7 @@ class CertificateUsage(ModelSQL, ModelView):
 
 
 class CertificateRequirement(sequence_ordered(), ModelSQL, ModelView):
+    "Certificate Requirement"
     __name__ = 'product.certificate.requirement'
 
     category = fields.Many2One(
@@ -850,6 +856,7 @@ class CertificateRequirement(sequence_ordered(), ModelSQL, ModelView):
 
 
 class CertificateRequirementType(ModelSQL):
+    "Certificate Requirement - Type"
     __name__ = 'product.certificate.requirement-party.certificate.type'
     requirement = fields.Many2One(
         'product.certificate.requirement', "Requirement",
@@ -859,6 +866,7 @@ class CertificateRequirementType(ModelSQL):
 
 
 class CertificateException(Workflow, ModelSQL, ModelView):
+    "Certificate Exception"
     __name__ = 'party.certificate.exception'
     _history = True
 
@@ -986,6 +994,7 @@ class CertificateException(Workflow, ModelSQL, ModelView):
 
 
 class CertificateExceptionType(ModelSQL):
+    "Certificate Exception - Type"
     __name__ = 'party.certificate.exception-party.certificate.type'
     exception = fields.Many2One(
         'party.certificate.exception', "Exception",

@@ -11,7 +11,7 @@ from .exceptions import CoachingError
 
 
 class Coaching(Workflow, ModelSQL, ModelView):
-    "Coaching (pendampingan) of a supplier"
+    "Supplier Coaching"
     __name__ = 'party.coaching'
 
     _states = {

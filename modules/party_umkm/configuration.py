@@ -12,6 +12,7 @@ _amount = dict(digits=(16, 2), required=True)
 
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
+    "UMKM Configuration"
     __name__ = 'party.umkm.configuration'
 
     turnover_micro = fields.Numeric(
@@ -123,6 +124,7 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
 
 
 class Programme(DeactivableMixin, ModelSQL, ModelView):
+    "UMKM Programme"
     __name__ = 'party.umkm.programme'
 
     name = fields.Char("Name", required=True, translate=True)

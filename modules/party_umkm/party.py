@@ -220,6 +220,7 @@ class Party(metaclass=PoolMeta):
 
 
 class PartyProgramme(ModelSQL):
+    "Party - UMKM Programme"
     __name__ = 'party.party-party.umkm.programme'
     party = fields.Many2One(
         'party.party', "Party", required=True, ondelete='CASCADE')

@@ -290,6 +290,35 @@ class PartyUmkmTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(product.rec_name, "Kripik (TIDAK HALAL)")
 
     @with_transaction()
+    def test_document_items(self):
+        "Test the products checked on purchases, sales and at the till"
+        pool = Pool()
+        Purchase = pool.get('purchase.purchase')
+        PurchaseLine = pool.get('purchase.line')
+        Sale = pool.get('sale.sale')
+        SaleLine = pool.get('sale.line')
+        POSSale = pool.get('sale.point.sale')
+        POSSaleLine = pool.get('sale.point.sale.line')
+        company = create_company()
+        with set_company(company):
+            data = self._setup_food()
+            product, micro = data['product'], data['micro']
+            purchase = Purchase(party=micro, lines=[
+                    PurchaseLine(type='line', product=product),
+                    PurchaseLine(type='comment')])
+            self.assertEqual(
+                purchase._certificate_items(), [(product, micro)])
+            sale = Sale(lines=[SaleLine(type='line', product=product)])
+            self.assertEqual(sale._certificate_items(), [(product, None)])
+
+            pos_sale = POSSale(
+                date=dt.date(2024, 6, 1),
+                lines=[POSSaleLine(product=product)])
+            with self.assertRaises(CertificateGatingError) as cm:
+                POSSale.check_certificates([pos_sale], record=False)
+            self.assertIn("BPOM MD or SPP-IRT", cm.exception.message)
+
+    @with_transaction()
     def test_update_states(self):
         "Test daily update of certificate states"
         pool = Pool()
