@@ -590,7 +590,7 @@ class Certificate(DeactivableMixin, ModelSQL, ModelView):
         exceptions = Exception_.get_approved(products, date)
 
         for product, supplier in items:
-            party = supplier or product.producer
+            party = cls._get_umkm_party(product, supplier)
             for requirement in requirements.get(product, []):
                 if not requirement.is_applicable(product, party, date):
                     continue
@@ -598,7 +598,7 @@ class Certificate(DeactivableMixin, ModelSQL, ModelView):
                     continue
                 candidates = [c for c in certificates.get(product, [])
                     if c.type in requirement.types
-                    and (not supplier or c.supplier == supplier)]
+                    and cls._is_holder_accepted(c, product, supplier)]
                 valid = [c for c in candidates if c.is_valid_on(date)]
                 if valid:
                     used[product].update(valid)
@@ -610,6 +610,22 @@ class Certificate(DeactivableMixin, ModelSQL, ModelView):
                 if text not in missing[product]:
                     missing[product].append(text)
         return dict(missing), dict(used)
+
+    @classmethod
+    def _get_umkm_party(cls, product, supplier):
+        "Return the party whose UMKM class decides the requirements"
+        return product.producer or supplier
+
+    @classmethod
+    def _is_holder_accepted(cls, certificate, product, supplier):
+        """Tell if the holder of certificate counts for product and supplier
+
+        When buying, the certificates of the supplier and of the producer of
+        the product count; when selling (no supplier), any holder counts.
+        """
+        if not supplier:
+            return True
+        return certificate.supplier in {supplier, product.producer}
 
     @classmethod
     def _get_gating_certificates(cls, products, requirements):
@@ -829,8 +845,9 @@ class CertificateRequirement(sequence_ordered(), ModelSQL, ModelView):
     def is_applicable(self, product, party, date):
         """Tell if the requirement applies to the product at date
 
-        party is the supplier (or the producer when selling); a party
-        without UMKM class is subject to all classes.
+        party is the producer of the product (or the supplier when the
+        producer is unknown); a party without UMKM class is subject to all
+        classes.
         """
         if self.effective_date and date < self.effective_date:
             return False

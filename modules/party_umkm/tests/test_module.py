@@ -239,6 +239,10 @@ class PartyUmkmTestCase(CompanyTestMixin, ModuleTestCase):
             Template.write([data['template']], {'producer': micro.id})
             self.assertEqual(
                 Certificate.get_missing([(product, None)], date), {})
+            # bought from a distributor: the producer's class and
+            # certificates count
+            self.assertEqual(
+                Certificate.get_missing([(product, data['large'])], date), {})
 
     @with_transaction()
     def test_check_products_exception(self):
