@@ -32,7 +32,7 @@ database: install sao
 
 serve: install sao
 	@echo "NTT Mart web client: http://127.0.0.1:8000 (login admin, password kupang-demo-53)"
-	$(BIN)/trytond -c config/trytond.conf --logconf config/logging.conf
+	$(BIN)/trytond -c config/trytond.conf -d $(DATABASE) --logconf config/logging.conf
 
 test: install
 	scripts/run_tests.sh
