@@ -29,7 +29,8 @@ def default_sequence(xml_id):
     return default
 
 
-class Configuration(ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
+class Configuration(
+        ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
     "Consignment Configuration"
     __name__ = 'consignment.configuration'
 

@@ -378,7 +378,7 @@ class Contract(Workflow, ModelSQL, ModelView, ChatMixin):
 
     @classmethod
     def expire_ended(cls, date=None):
-        "Expire the active contracts whose end date is passed"
+        "Expire the active contracts whose end date is passed (daily cron)"
         pool = Pool()
         Date = pool.get('ir.date')
         if date is None:

@@ -319,12 +319,8 @@ class IntakeLine(ModelSQL, ModelView):
         states=_states)
     product = fields.Many2One(
         'product.product', "Product", required=True, states=_states,
-        domain=[
-            If(Eval('intake_state') == 'draft',
-                ('consignment_contract_lines.contract', '=',
-                    Eval('contract', -1)),
-                ()),
-            ])
+        domain=[('type', '=', 'goods')],
+        help="A product on the intake's contract.")
     quantity = fields.Float(
         "Quantity", digits='unit', required=True, states=_states,
         domain=[('quantity', '>', 0)])

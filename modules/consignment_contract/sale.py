@@ -110,7 +110,7 @@ class POSSale(metaclass=PoolMeta):
                     quantity -= taken
                     if source != OWN:
                         parts.append((source, taken))
-                if quantity > product.default_uom.rounding:
+                if product.default_uom.round(quantity) > 0:
                     if not config.till_negative_stock:
                         raise ConsignmentStockError(gettext(
                                 'consignment_contract.msg_till_oversell',

@@ -1,0 +1,13 @@
+# This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
+from trytond.pool import PoolMeta
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.append(
+            ('consignment.contract|expire_ended',
+                "Expire Ended Consignment Contracts"))
