@@ -4,11 +4,13 @@
 from decimal import Decimal
 
 from trytond.i18n import gettext
-from trytond.model import ModelSQL, fields
+from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.company.model import CompanyValueMixin
+from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
+from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import (
     ConsignmentCommissionError, ConsignmentConfigurationError)
@@ -157,6 +159,20 @@ class Move(metaclass=PoolMeta):
         return clearing, commission
 
     @classmethod
+    def _consignment_commission_journal(cls):
+        "Return the journal of commission moves: the miscellaneous journal"
+        pool = Pool()
+        Journal = pool.get('account.journal')
+        ModelData = pool.get('ir.model.data')
+        try:
+            return Journal(ModelData.get_id('account', 'journal_miscellaneous'))
+        except KeyError:
+            journal, = Journal.search([
+                    ('type', '=', 'general'),
+                    ], order=[('id', 'ASC')], limit=1)
+            return journal
+
+    @classmethod
     def get_consignment_commission_move(
             cls, company, date, amount, journal=None, description=None,
             origin=None):
@@ -168,7 +184,6 @@ class Move(metaclass=PoolMeta):
         (gross sales less the consignor's invoice) and the settlement as
         origin."""
         pool = Pool()
-        Journal = pool.get('account.journal')
         Line = pool.get('account.move.line')
         Period = pool.get('account.period')
         clearing, commission = cls._consignment_accounts(company)
@@ -178,9 +193,7 @@ class Move(metaclass=PoolMeta):
                     'account_id.msg_consignment_commission_zero',
                     date=date))
         if journal is None:
-            journal, = Journal.search([
-                    ('type', '=', 'general'),
-                    ], order=[('id', 'ASC')], limit=1)
+            journal = cls._consignment_commission_journal()
         if description is None:
             description = gettext(
                 'account_id.msg_consignment_commission_description',
@@ -335,3 +348,62 @@ class CreateChart(metaclass=PoolMeta):
                 self.properties.consignment_commission_account)
             config.save()
         return state
+
+
+class RecogniseConsignmentCommissionStart(ModelView):
+    __name__ = 'account.consignment.commission.recognise.start'
+    company = fields.Many2One('company.company', "Company", required=True)
+    date = fields.Date("Date", required=True,
+        help="The consigned sales up to this date are invoiced by their "
+        "consignors.")
+    currency = fields.Function(fields.Many2One(
+            'currency.currency', "Currency"), 'on_change_with_currency')
+    amount = Monetary(
+        "Amount", currency='currency', digits='currency', required=True,
+        help="The commission to recognise, by default the balance left on "
+        "the consignment clearing account up to the date.")
+    description = fields.Char("Description")
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @classmethod
+    def default_date(cls):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        return Date.today()
+
+    @fields.depends('company')
+    def on_change_with_currency(self, name=None):
+        return self.company.currency if self.company else None
+
+    @fields.depends('company', 'date')
+    def on_change_with_amount(self):
+        pool = Pool()
+        Move = pool.get('account.move')
+        if self.company and self.date:
+            try:
+                return Move.get_consignment_clearing_balance(
+                    self.company, self.date)
+            except ConsignmentConfigurationError:
+                return None
+
+
+class RecogniseConsignmentCommission(Wizard):
+    "Post the commission left on the consignment clearing account"
+    __name__ = 'account.consignment.commission.recognise'
+    start = StateView('account.consignment.commission.recognise.start',
+        'account_id.consignment_commission_recognise_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Recognise", 'recognise', 'tryton-ok', default=True),
+            ])
+    recognise = StateTransition()
+
+    def transition_recognise(self):
+        pool = Pool()
+        Move = pool.get('account.move')
+        Move.recognise_consignment_commission(
+            self.start.company, self.start.date, amount=self.start.amount,
+            description=self.start.description or None)
+        return 'end'

@@ -3,7 +3,8 @@
 # copyright notices and license terms.
 from trytond.i18n import gettext
 from trytond.model import ModelView, Workflow
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
 
 from .exceptions import NonPKPTaxError
 
@@ -58,6 +59,33 @@ class Invoice(metaclass=PoolMeta):
 
 class InvoiceLine(metaclass=PoolMeta):
     __name__ = 'account.invoice.line'
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        Product = pool.get('product.product')
+        values = super().preprocess_values(mode, values)
+        if (mode == 'create'
+                and values.get('type', 'line') == 'line'
+                and values.get('product')
+                and not values.get('account')):
+            # A product line without account takes the account of its
+            # category or fails with the clear "missing account" error.
+            type_ = values.get('invoice_type')
+            company = values.get('company')
+            if values.get('invoice'):
+                invoice = Invoice(values['invoice'])
+                type_ = type_ or invoice.type
+                company = company or invoice.company.id
+            with Transaction().set_context(
+                    company=company or Transaction().context.get('company')):
+                product = Product(values['product'])
+                if type_ == 'out':
+                    values['account'] = product.account_revenue_used.id
+                elif type_ == 'in':
+                    values['account'] = product.account_expense_used.id
+        return values
 
     @classmethod
     def _account_domain(cls, type_):
