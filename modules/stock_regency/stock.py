@@ -4,6 +4,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
+from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateTransition, StateView, Wizard
 
 from .country import REGENCY_TYPES
@@ -358,3 +359,45 @@ class CreateOutlet(Wizard):
         action['res_id'] = [self.outlet.id]
         action['views'].reverse()
         return action, {}
+
+
+
+def outlet_visible_locations(location_ids):
+    """Return the locations whose quantities the user may see
+
+    Outlet staff see the quantities of the locations of their outlets and of
+    the locations outside any warehouse (supplier, customer, transit) only."""
+    pool = Pool()
+    Location = pool.get('stock.location')
+    ModelData = pool.get('ir.model.data')
+    User = pool.get('res.user')
+    transaction = Transaction()
+    if not location_ids or not transaction.user:
+        return location_ids
+    groups = User.get_groups()
+    outlet_staff = ModelData.get_id('stock_regency', 'group_outlet_staff')
+    province_staff = ModelData.get_id('stock_regency', 'group_province_staff')
+    if outlet_staff not in groups or province_staff in groups:
+        return location_ids
+    location_ids = list(map(int, location_ids))
+    with transaction.set_context(_check_access=False, active_test=False):
+        warehouses = Location.search([('type', '=', 'warehouse')])
+        in_warehouses = Location.search([
+                ('parent', 'child_of', [w.id for w in warehouses]),
+                ('id', 'in', location_ids),
+                ])
+        visible = Location.search([
+                ('parent', 'child_of', list(User.get_outlets())),
+                ('id', 'in', location_ids),
+                ])
+    hidden = set(map(int, in_warehouses)) - set(map(int, visible))
+    return [l for l in location_ids if l not in hidden]
+
+
+class Product(metaclass=PoolMeta):
+    __name__ = 'product.product'
+
+    @classmethod
+    def _quantity_locations(cls):
+        # the templates sum the quantities of their variants
+        return outlet_visible_locations(super()._quantity_locations())
