@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from proteus import Model, Wizard
 
+from stock_regency.tests.tools import create_outlet
+
 __all__ = [
     'setup_currency', 'setup_company', 'setup_outlets', 'setup_users',
     'close_config_wizard', 'COMPANY_NAME', 'TIMEZONE']
@@ -85,7 +87,7 @@ def setup_outlets(config=None, lead_time_timor=dt.timedelta(days=1),
     if hubs:
         hub = hubs[0]
     else:
-        hub = _create_outlet(by_code[HUB_REGENCY], provincial_hub=True,
+        hub = create_outlet(by_code[HUB_REGENCY], provincial_hub=True,
             code='HUB', config=config)
 
     existing = {o.regency.id: o for o in Location.find([
@@ -99,19 +101,9 @@ def setup_outlets(config=None, lead_time_timor=dt.timedelta(days=1),
             outlets[code] = existing[regency.id]
             continue
         lead_time = lead_time_timor if code in TIMOR else lead_time_islands
-        outlets[code] = _create_outlet(
+        outlets[code] = create_outlet(
             regency, hub=hub, lead_time=lead_time, code=code, config=config)
     return hub, outlets
-
-
-def _create_outlet(regency, config=None, **values):
-    create = Wizard('stock.location.create_outlet', config=config)
-    create.form.regency = regency
-    for name, value in values.items():
-        setattr(create.form, name, value)
-    create.execute('create_')
-    warehouse, = create.actions[0]
-    return warehouse
 
 
 def setup_users(password, config=None):
