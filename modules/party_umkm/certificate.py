@@ -95,7 +95,8 @@ class CertificateType(DeactivableMixin, ModelSQL, ModelView):
                 {'number_pattern', 'number_refused_pattern'} & field_names):
             return
         for type_ in types:
-            for pattern in [type_.number_pattern, type_.number_refused_pattern]:
+            for pattern in [
+                    type_.number_pattern, type_.number_refused_pattern]:
                 if not pattern:
                     continue
                 try:
@@ -353,8 +354,8 @@ class Certificate(DeactivableMixin, ModelSQL, ModelView):
                             number=number, type=type_.rec_name,
                             pattern=type_.number_pattern))
                 key = Warning.format(
-                    'certificate_number_pattern.%s' % certificate.number_compact,
-                    [type_])
+                    'certificate_number_pattern.%s'
+                    % certificate.number_compact, [type_])
                 if Warning.check(key):
                     raise CertificateNumberWarning(key, gettext(
                             'party_umkm.msg_certificate_number_unusual',
@@ -374,7 +375,8 @@ class Certificate(DeactivableMixin, ModelSQL, ModelView):
                 if (template.producer
                         and template.producer != certificate.supplier):
                     raise CertificateValidationError(gettext(
-                            'party_umkm.msg_certificate_product_other_supplier',
+                            'party_umkm'
+                            '.msg_certificate_product_other_supplier',
                             certificate=certificate.rec_name,
                             product=template.rec_name,
                             producer=template.producer.rec_name,
@@ -390,7 +392,8 @@ class Certificate(DeactivableMixin, ModelSQL, ModelView):
         if mode == 'delete':
             for sub_certificates in grouped_slice(certificates, 1000):
                 usages = Usage.search([
-                        ('certificate', 'in', [c.id for c in sub_certificates]),
+                        ('certificate', 'in',
+                            [c.id for c in sub_certificates]),
                         ], limit=1, order=[])
                 if usages:
                     usage, = usages
@@ -489,7 +492,8 @@ class Certificate(DeactivableMixin, ModelSQL, ModelView):
             if c.state in {'expiring', 'expired'}]
         if not certificates and not products:
             return
-        group_id = ModelData.get_id('party_umkm', 'group_certification_officer')
+        group_id = ModelData.get_id(
+            'party_umkm', 'group_certification_officer')
         users = User.search([
                 ('groups', '=', group_id),
                 ])
@@ -818,7 +822,7 @@ class CertificateRequirement(sequence_ordered(), ModelSQL, ModelView):
                     ids.add(parent.id)
                     parent = parent.parent
                 ancestors[category.id] = ids
-        all_categories = set().union(*ancestors.values()) if ancestors else set()
+        all_categories = set().union(*ancestors.values())
         requirements = cls.search(['OR',
                 ('template', 'in', list(templates)),
                 ('category', 'in', list(all_categories)),

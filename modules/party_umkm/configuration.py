@@ -3,7 +3,8 @@
 from decimal import Decimal
 
 from trytond.i18n import gettext
-from trytond.model import DeactivableMixin, ModelSingleton, ModelSQL, ModelView, fields
+from trytond.model import (
+    DeactivableMixin, ModelSingleton, ModelSQL, ModelView, fields)
 from trytond.pool import PoolMeta
 
 from .exceptions import SupplierProfileError

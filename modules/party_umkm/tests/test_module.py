@@ -167,9 +167,11 @@ class PartyUmkmTestCase(CompanyTestMixin, ModuleTestCase):
 
             for supplier, date, missing in [
                     (micro, dt.date(2026, 10, 16), {}),
-                    (micro, dt.date(2026, 10, 17), {product: ["Halal (BPJPH)"]}),
+                    (micro, dt.date(2026, 10, 17),
+                        {product: ["Halal (BPJPH)"]}),
                     (large, dt.date(2024, 10, 16), {}),
-                    (large, dt.date(2024, 10, 17), {product: ["Halal (BPJPH)"]}),
+                    (large, dt.date(2024, 10, 17),
+                        {product: ["Halal (BPJPH)"]}),
                     ]:
                 with self.subTest(supplier=supplier.name, date=date):
                     self.assertEqual(
