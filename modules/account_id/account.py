@@ -3,12 +3,16 @@
 # copyright notices and license terms.
 from decimal import Decimal
 
+from sql.aggregate import Sum
+
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.company.model import CompanyValueMixin
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
+from trytond.tools import sqlite_apply_types
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -132,15 +136,16 @@ class Move(metaclass=PoolMeta):
         table = Line.__table__()
         move = cls.__table__()
         cursor = Transaction().connection.cursor()
-        cursor.execute(*table.join(move, condition=table.move == move.id
-                ).select(
-                    table.credit, table.debit,
-                    where=(table.account == clearing.id)
-                    & (move.date <= date)
-                    & (move.company == company.id)))
-        balance = sum(
-            (Decimal(str(c or 0)) - Decimal(str(d or 0))
-                for c, d in cursor), Decimal(0))
+        query = table.join(move, condition=table.move == move.id).select(
+            Sum(table.credit - table.debit).as_('balance'),
+            where=(table.account == clearing.id)
+            & (move.date <= date)
+            & (move.company == company.id))
+        if backend.name == 'sqlite':
+            sqlite_apply_types(query, ['NUMERIC'])
+        cursor.execute(*query)
+        balance, = cursor.fetchone()
+        balance = Decimal(str(balance or 0))
         return company.currency.round(balance)
 
     @classmethod
