@@ -170,7 +170,8 @@ class Move(metaclass=PoolMeta):
         Journal = pool.get('account.journal')
         ModelData = pool.get('ir.model.data')
         try:
-            return Journal(ModelData.get_id('account', 'journal_miscellaneous'))
+            return Journal(
+                ModelData.get_id('account', 'journal_miscellaneous'))
         except KeyError:
             journal, = Journal.search([
                     ('type', '=', 'general'),
