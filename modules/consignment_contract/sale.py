@@ -55,6 +55,7 @@ class POSSale(metaclass=PoolMeta):
     def _plan_consignment_stock(cls, storage, lines, config):
         pool = Pool()
         Location = pool.get('stock.location')
+        Move = pool.get('stock.move')
         Product = pool.get('product.product')
         Uom = pool.get('product.uom')
         Date = pool.get('ir.date')
@@ -69,8 +70,15 @@ class POSSale(metaclass=PoolMeta):
                     ('parent', 'child_of', [storage.id]),
                     ])} if consignment_ids else set()
         product_ids = list({l.product.id for l in lines})
+        company = lines[0].company
+        with Transaction().set_context(company=company.id):
+            today = Date.today()
+        # Two tills must not sell the same consigned units
+        Move._assign_try_lock(
+            product_ids, [storage.id] + consignment_ids, [company.id],
+            today, ('product',))
         with Transaction().set_context(
-                stock_date_end=Date.today(), company=lines[0].company.id):
+                stock_date_end=today, company=company.id):
             pbl = Product.products_by_location(
                 [storage.id] + consignment_ids, with_childs=True,
                 grouping_filter=(product_ids,))

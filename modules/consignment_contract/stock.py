@@ -381,18 +381,28 @@ class ConsignmentStock(ModelSQL, ModelView):
             .join(warehouse,
                 condition=(warehouse.storage_location == storage.id)
                 & (warehouse.type == 'warehouse')))
-        return query.select(
-            Min(moves.row).as_('id'),
+        # Owner computed below, grouped above: PostgreSQL cannot match a
+        # parametrised CASE of the select with the one of the GROUP BY
+        rows = query.select(
+            moves.row.as_('row'),
             moves.company.as_('company'),
             warehouse.id.as_('outlet'),
             moves.product.as_('product'),
             supplier.as_('supplier'),
             ownership.as_('ownership'),
-            Sum(moves.quantity).as_('quantity'),
+            moves.quantity.as_('quantity'))
+        return rows.select(
+            Min(rows.row).as_('id'),
+            rows.company.as_('company'),
+            rows.outlet.as_('outlet'),
+            rows.product.as_('product'),
+            rows.supplier.as_('supplier'),
+            rows.ownership.as_('ownership'),
+            Sum(rows.quantity).as_('quantity'),
             group_by=[
-                moves.company, warehouse.id, moves.product, supplier,
-                ownership],
-            having=Sum(moves.quantity) != 0)
+                rows.company, rows.outlet, rows.product, rows.supplier,
+                rows.ownership],
+            having=Sum(rows.quantity) != 0)
 
 
 class Product(metaclass=PoolMeta):
