@@ -17,8 +17,8 @@ from trytond.modules.company.tests.tools import create_company, get_company
 __all__ = [
     'create_idr', 'create_company_id', 'create_chart', 'get_accounts',
     'get_taxes', 'get_tax_rule', 'create_fiscalyear',
-    'create_payment_terms', 'create_product_categories', 'ACCOUNT_CODES',
-    'TAX_TEMPLATES']
+    'create_payment_terms', 'create_product_categories', 'set_up_accounting',
+    'ACCOUNT_CODES', 'TAX_TEMPLATES']
 
 CHART = 'account_id.account_template_root'
 
@@ -271,4 +271,36 @@ def create_product_categories(company=None, pkp=None, config=None):
             "Barang Kebutuhan Pokok (Bebas PPN)", 'revenue', 'purchases',
             True,
             [taxes['ppn_keluaran_bebas']], [taxes['ppn_masukan_bebas']]),
+        }
+
+
+def set_up_accounting(
+        company=None, year=None, stock_method='continental', config=None):
+    """Set up the accounting of an Indonesian company in one call and return
+    a dictionary with:
+
+    - 'chart': the Create Chart wizard (Indonesian chart),
+    - 'fiscalyear': the fiscal year of year with monthly periods,
+    - 'accounts': get_accounts(), 'taxes': get_taxes(),
+    - 'payment_terms': create_payment_terms(),
+    - 'categories': create_product_categories() (taxes after the PKP flag
+      of the company).
+
+    stock_method is ignored when account_stock_continental is not activated.
+    """
+    FiscalYear = Model.get('account.fiscalyear', config=config)
+    if not company:
+        company = get_company(config=config)
+    if 'account_stock_method' not in FiscalYear._fields:
+        stock_method = None
+    chart = create_chart(company, config=config)
+    fiscalyear = create_fiscalyear(
+        company, year=year, stock_method=stock_method, config=config)
+    return {
+        'chart': chart,
+        'fiscalyear': fiscalyear,
+        'accounts': get_accounts(company, config=config),
+        'taxes': get_taxes(company, config=config),
+        'payment_terms': create_payment_terms(config=config),
+        'categories': create_product_categories(company, config=config),
         }
