@@ -38,6 +38,10 @@ def parse_args(argv=None):
         default=True, help="create the demo users (default)")
     parser.add_argument('--no-demo', dest='demo', action='store_false',
         help="set up the company and outlets only")
+    parser.add_argument('--pkp', action='store_true',
+        help="the company is registered for VAT (PKP) and charges PPN")
+    parser.add_argument('--year', type=int,
+        help="the fiscal year to open (default: the current year)")
     parser.add_argument('--reset', action='store_true',
         help="drop the SQLite database first")
     parser.add_argument('--update', action='store_true',
@@ -123,9 +127,12 @@ def main(argv=None):
     from proteus import config as pconfig
 
     from ntt_mart.deploy import (
-        close_config_wizard, setup_company, setup_outlets, setup_users)
+        close_config_wizard, setup_accounting, setup_certification,
+        setup_company, setup_outlets, setup_users)
     config = pconfig.set_trytond(args.database, config_file=args.config)
-    company = setup_company(config)
+    company = setup_company(config, pkp=args.pkp)
+    setup_accounting(company, year=args.year, config=config)
+    setup_certification(config)
     hub, outlets = setup_outlets(config)
     if args.demo:
         setup_users(args.password, config)

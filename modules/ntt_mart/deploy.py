@@ -6,15 +6,19 @@ Every function is idempotent: it finds what exists and creates only what is
 missing, so the set-up script can run again on the same database.
 """
 import datetime as dt
-from decimal import Decimal
 
 from proteus import Model, Wizard
 
+from account_id.tests.tools import (
+    create_chart, create_fiscalyear, create_idr, create_payment_terms,
+    create_product_categories)
+from party_umkm.tests.tools import add_requirement
 from stock_regency.tests.tools import create_outlet
 
 __all__ = [
-    'setup_currency', 'setup_company', 'setup_outlets', 'setup_users',
-    'close_config_wizard', 'COMPANY_NAME', 'TIMEZONE']
+    'setup_company', 'setup_accounting', 'setup_certification',
+    'setup_outlets', 'setup_users', 'close_config_wizard',
+    'COMPANY_NAME', 'TIMEZONE']
 
 COMPANY_NAME = "NTT Mart"
 TIMEZONE = 'Asia/Makassar'
@@ -24,23 +28,12 @@ HUB_REGENCY = '53.71'
 TIMOR = {'53.01', '53.02', '53.03', '53.04', '53.21', '53.71'}
 
 
-def setup_currency(config=None):
-    "Return the Indonesian rupiah, created if missing"
-    Currency = Model.get('currency.currency', config=config)
-    currencies = Currency.find([('code', '=', 'IDR')])
-    if currencies:
-        currency, = currencies
-    else:
-        # prices and invoice totals are kept in whole rupiah
-        currency = Currency(
-            name="Indonesian Rupiah", code='IDR', numeric_code='360',
-            symbol='Rp', rounding=Decimal('1'), digits=0)
-        currency.save()
-    return currency
+def setup_company(
+        config=None, name=COMPANY_NAME, timezone=TIMEZONE, pkp=False):
+    """Return the company, created with the company wizard if missing
 
-
-def setup_company(config=None, name=COMPANY_NAME, timezone=TIMEZONE):
-    "Return the company, created with the company wizard if missing"
+    pkp tells whether the company is registered for VAT (Pengusaha Kena
+    Pajak): a PKP company charges PPN on its sales."""
     Company = Model.get('company.company', config=config)
     Party = Model.get('party.party', config=config)
     User = Model.get('res.user', config=config)
@@ -48,7 +41,7 @@ def setup_company(config=None, name=COMPANY_NAME, timezone=TIMEZONE):
     if companies:
         company, = companies
     else:
-        currency = setup_currency(config=config)
+        currency = create_idr(config=config)
         party = Party(name=name)
         address, = party.addresses
         address.city = "Kupang"
@@ -61,12 +54,81 @@ def setup_company(config=None, name=COMPANY_NAME, timezone=TIMEZONE):
         company.timezone = timezone
         company_config.execute('add')
         company, = Company.find([('party.name', '=', name)])
-    if company.timezone != timezone:
+    if company.timezone != timezone or bool(company.pkp) != pkp:
         company.timezone = timezone
+        company.pkp = pkp
         company.save()
     if config is not None:
         config._context = User.get_preferences(True, {})
     return company
+
+
+def setup_accounting(company, year=None, config=None):
+    """Set up the Indonesian chart of accounts, the fiscal year of year with
+    monthly periods and sequences, the payment terms and the accounting
+    product categories (beli putus, konsinyasi, pokok)
+
+    Returns the product categories by name."""
+    Account = Model.get('account.account', config=config)
+    Category = Model.get('product.category', config=config)
+    FiscalYear = Model.get('account.fiscalyear', config=config)
+    PaymentTerm = Model.get('account.invoice.payment_term', config=config)
+    if year is None:
+        year = dt.date.today().year
+    if not Account.find([('company', '=', company.id)], limit=1):
+        create_chart(company, config=config)
+    if not FiscalYear.find([
+                ('company', '=', company.id),
+                ('start_date', '<=', dt.date(year, 12, 31)),
+                ('end_date', '>=', dt.date(year, 1, 1)),
+                ]):
+        create_fiscalyear(
+            company, year=year, stock_method='continental', config=config)
+    if not PaymentTerm.find([]):
+        create_payment_terms(config=config)
+    names = {
+        'beli_putus': "Barang Dagang (Beli Putus)",
+        'konsinyasi': "Barang Konsinyasi",
+        'pokok': "Barang Kebutuhan Pokok (Bebas PPN)",
+        }
+    categories = {key: Category.find([
+                ('name', '=', name), ('accounting', '=', True)])
+        for key, name in names.items()}
+    if not all(categories.values()):
+        return create_product_categories(company, config=config)
+    return {key: found[0] for key, found in categories.items()}
+
+
+def setup_certification(config=None):
+    """Create the product categories that need certificates to be sold
+
+    Processed food (pangan olahan) needs a halal certificate (from
+    17-10-2026 for micro and small businesses, 17-10-2024 for medium and
+    large ones, PP 42/2024) and a BPOM MD or SPP-IRT registration.
+    Returns the categories by name."""
+    Category = Model.get('product.category', config=config)
+    categories = {}
+    for key, name in [
+            ('processed_food', "Pangan Olahan"),
+            ('beverage', "Minuman"),
+            ('craft', "Kerajinan dan Tenun"),
+            ]:
+        found = Category.find([('name', '=', name), ('accounting', '=', False)])
+        if found:
+            categories[key], = found
+            continue
+        category = Category(name=name)
+        category.save()
+        if key in {'processed_food', 'beverage'}:
+            add_requirement(category, 'halal',
+                effective_date=dt.date(2026, 10, 17),
+                umkm_classes=['mikro', 'kecil'], config=config)
+            add_requirement(category, 'halal',
+                effective_date=dt.date(2024, 10, 17),
+                umkm_classes=['menengah', 'besar'], config=config)
+            add_requirement(category, 'bpom_md', 'spp_irt', config=config)
+        categories[key] = category
+    return categories
 
 
 def setup_outlets(config=None, lead_time_timor=dt.timedelta(days=1),
