@@ -222,6 +222,7 @@ def login(page, database, user):
     # a new database, in a tab) before it fills the main menu
     menu = page.locator('#menu .column-char[title="NTT Mart"]')
     menu.or_(page.locator('#tablist > li')).first.wait_for()
+    password.wait_for(state='hidden')
     page.wait_for_timeout(500)
     tabs = [t.strip() for t in page.locator('#tablist > li').all_inner_texts()]
     assert tabs == [], f"{user}: tab opened at login: {tabs}"
@@ -295,12 +296,15 @@ def list_rows(page, tab):
     except PlaywrightTimeoutError:
         pass  # an empty list: the count is checked below
     total = int(re.search(r'/(\d+)$', badge.inner_text().strip()).group(1))
-    # sao shows 20 rows then a "More" button
+    # sao shows 20 rows then a "More" button, which it also clicks itself
+    # once it scrolls into view
     more = tab.locator('tr.more-row button')
     deadline = time.monotonic() + UI_TIMEOUT / 1000
     while rows.count() < total and time.monotonic() < deadline:
-        if more.count():
-            more.first.click()
+        try:
+            more.first.click(timeout=2000)
+        except PlaywrightTimeoutError:
+            pass  # gone: the next rows are shown
         page.wait_for_timeout(200)
     texts = [[cell.strip() for cell in row.locator('td .cell').all_inner_texts()
             if cell.strip()]
