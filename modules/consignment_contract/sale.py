@@ -1,10 +1,6 @@
 # This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
 from collections import defaultdict
 
-from sql import Null
-from sql.aggregate import Max, Sum
-from sql.conditionals import Case
-
 from trytond.i18n import gettext
 from trytond.model import ModelView, Workflow
 from trytond.pool import Pool, PoolMeta
@@ -156,37 +152,13 @@ class POSSale(metaclass=PoolMeta):
         """Return {product_id: [[location_id, quantity]]} the consigned goods
         sold at the points and not yet returned, the latest sale first"""
         pool = Pool()
-        Move = pool.get('stock.move')
+        Location = pool.get('stock.location')
         if not lines or not consignment_ids:
             return {}
-        move = Move.__table__()
-        cursor = Transaction().connection.cursor()
         customer_ids = list({l.sale.point.customer_location.id for l in lines})
         product_ids = list({l.product.id for l in lines})
-        sold = move.from_location.in_(consignment_ids)
-        moves = move.select(
-            move.product.as_('product'),
-            Case((sold, move.from_location),
-                else_=move.to_location).as_('location'),
-            Case((sold, move.internal_quantity),
-                else_=-move.internal_quantity).as_('quantity'),
-            Case((sold, move.effective_date), else_=Null).as_('sold_date'),
-            where=(move.state == 'done')
-            & move.product.in_(product_ids)
-            & ((sold & move.to_location.in_(customer_ids))
-                | (move.from_location.in_(customer_ids)
-                    & move.to_location.in_(consignment_ids))))
-        cursor.execute(*moves.select(
-                moves.product, moves.location, Sum(moves.quantity),
-                Max(moves.sold_date),
-                group_by=[moves.product, moves.location],
-                having=Sum(moves.quantity) > 0))
-        rows = sorted(
-            cursor, key=lambda r: (str(r[3] or ''), r[1]), reverse=True)
-        returnable = defaultdict(list)
-        for product_id, location_id, quantity, _ in rows:
-            returnable[product_id].append([location_id, quantity])
-        return returnable
+        return Location.consignment_returnable(
+            consignment_ids, product_ids, customer_ids, customer_ids)
 
     @classmethod
     def _allocate_return(cls, line, quantity, returned):

@@ -3,7 +3,7 @@ import datetime as dt
 from collections import defaultdict
 
 from sql import Null, Union
-from sql.aggregate import Min, Sum
+from sql.aggregate import Max, Min, Sum
 from sql.conditionals import Case
 
 from trytond.i18n import gettext
@@ -111,6 +111,45 @@ class Location(metaclass=PoolMeta):
         return dates
 
 
+    @classmethod
+    def consignment_returnable(
+            cls, location_ids, product_ids, sold_to_ids, returned_from_ids):
+        """Return {product_id: [[location_id, quantity]]} the consigned goods
+        sold from the locations to sold_to_ids and not yet returned from
+        returned_from_ids, the location of the latest sale first"""
+        pool = Pool()
+        Move = pool.get('stock.move')
+        if not location_ids or not product_ids:
+            return {}
+        move = Move.__table__()
+        cursor = Transaction().connection.cursor()
+        sold = (move.from_location.in_(list(location_ids))
+            & move.to_location.in_(list(sold_to_ids)))
+        returned = (move.from_location.in_(list(returned_from_ids))
+            & move.to_location.in_(list(location_ids)))
+        moves = move.select(
+            move.product.as_('product'),
+            Case((sold, move.from_location),
+                else_=move.to_location).as_('location'),
+            Case((sold, move.internal_quantity),
+                else_=-move.internal_quantity).as_('quantity'),
+            Case((sold, move.effective_date), else_=Null).as_('sold_date'),
+            where=(move.state == 'done')
+            & move.product.in_(list(product_ids))
+            & (sold | returned))
+        cursor.execute(*moves.select(
+                moves.product, moves.location, Sum(moves.quantity),
+                Max(moves.sold_date),
+                group_by=[moves.product, moves.location],
+                having=Sum(moves.quantity) > 0))
+        rows = sorted(
+            cursor, key=lambda r: (str(r[3] or ''), r[1]), reverse=True)
+        returnable = defaultdict(list)
+        for product_id, location_id, quantity, _ in rows:
+            returnable[product_id].append([location_id, quantity])
+        return returnable
+
+
 def order_sources(own, consigned, fifo_dates, policy):
     """Return the pick order of the source locations: the own ones and the
     consigned ones (oldest intake first) according to the policy"""
@@ -150,9 +189,29 @@ class Move(metaclass=PoolMeta):
 
     @property
     def is_supplier_consignment_return(self):
-        "Goods coming back from a customer into a consignment location"
-        return (self.from_location.type == 'customer'
-            and self.to_location.is_consignment)
+        """Goods coming back from a customer into a consignment location,
+        directly (till) or through the input of a customer return"""
+        pool = Pool()
+        Move = pool.get('stock.move')
+        if not self.to_location.is_consignment:
+            return False
+        if self.from_location.type == 'customer':
+            return True
+        origin = self.origin
+        return (self.from_location.type == 'storage'
+            and isinstance(origin, Move) and origin.id >= 0
+            and origin.from_location.type == 'customer')
+
+    @fields.depends('from_location', 'to_location')
+    def on_change_with_unit_price_required(self, name=None):
+        required = super().on_change_with_unit_price_required(name=name)
+        if (required and self.from_location and self.to_location
+                and self.from_location.type == 'storage'
+                and self.to_location.is_consignment):
+            # Goods handed back to their consignor are neither bought nor
+            # sold: the consignor's line carries the price
+            required = False
+        return required
 
     @property
     def takes_consigned_stock(self):
@@ -314,6 +373,40 @@ class ShipmentInternal(metaclass=PoolMeta):
         if self.state in {'request', 'draft'} and self.is_consignment_transfer:
             return None
         return super().on_change_with_transit_location(name=name)
+
+
+class ShipmentOutReturn(metaclass=PoolMeta):
+    __name__ = 'stock.shipment.out.return'
+
+    def _get_inventory_move(self, incoming_move):
+        move = super()._get_inventory_move(incoming_move)
+        if move:
+            location = self._get_consignment_return_location(move)
+            if location:
+                move.to_location = location
+        return move
+
+    def _get_consignment_return_location(self, move):
+        """Return the consignment location the returned goods were sold
+        from, if one outstanding sale covers the whole quantity"""
+        pool = Pool()
+        Location = pool.get('stock.location')
+        Uom = pool.get('product.uom')
+        warehouse = self.warehouse
+        consignments = Location.get_outlet_consignment_locations(warehouse)
+        if not consignments:
+            return
+        customer_ids = [self.customer_location.id]
+        sold_to = customer_ids + [warehouse.output_location.id]
+        returned_from = customer_ids + [move.from_location.id]
+        returnable = Location.consignment_returnable(
+            [l.id for l in consignments], [move.product.id],
+            sold_to, returned_from)
+        quantity = Uom.compute_qty(
+            move.unit, move.quantity, move.product.default_uom, round=False)
+        for location_id, held in returnable.get(move.product.id, []):
+            if held >= quantity:
+                return Location(location_id)
 
 
 class ConsignmentStock(ModelSQL, ModelView):
