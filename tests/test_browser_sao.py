@@ -39,7 +39,8 @@ CHROMIUM_ARGS = [
     ]
 PASSWORD = 'kupang-demo-53'
 
-# bounds (seconds) of each wait; a normal run takes about 1.5 minutes
+# bounds (seconds) of each wait; a run takes 0.5-1.5 min on SQLite and
+# 1-3 min on PostgreSQL, nearly all of it building the database
 SETUP_TIMEOUT = 240
 SERVER_TIMEOUT = 60
 # milliseconds, for playwright
