@@ -84,7 +84,7 @@ def setup_accounting(company, year=None, config=None):
                 ]):
         create_fiscalyear(
             company, year=year, stock_method='continental', config=config)
-    if not PaymentTerm.find([]):
+    if not PaymentTerm.find([('name', '=', "Tunai")]):
         create_payment_terms(config=config)
     names = {
         'beli_putus': "Barang Dagang (Beli Putus)",
