@@ -1,22 +1,35 @@
 #!/usr/bin/env bash
-# Run the whole suite on SQLite, then on PostgreSQL when a server is
-# reachable (TRYTOND_DATABASE__URI=postgresql://... or a local server on
-# 127.0.0.1:5432).  Extra arguments go to pytest.  Exits non-zero on any
-# failure, and when no test ran (pytest's exit code 5).
+# Run the whole suite on SQLite and on PostgreSQL when a server is reachable
+# (TRYTOND_DATABASE__URI=postgresql://... or a local server on
+# 127.0.0.1:5432).  The two runs go side by side (one core each); set
+# TEST_SEQUENTIAL=1 to run them one after the other.  Extra arguments go to
+# pytest.  Exits non-zero on any failure, and when no test ran (pytest's
+# exit code 5).
 set -u
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 # the DB_CACHE key ignores code and XML changes: start from an empty cache
 rm -rf var/test-cache
 mkdir -p var/test-cache
-status=0
+logs=var/test-cache
 
-echo "=== SQLite"
-start=$(date +%s)
-env TRYTOND_DATABASE__URI=sqlite:// DB_NAME=:memory: \
-    DB_CACHE="$PWD/var/test-cache/sqlite" \
-    "$PY" -m pytest "$@" || status=1
-echo "SQLite suite: $(( $(date +%s) - start )) s"
+run_sqlite() {
+    local start=$(date +%s) status=0
+    env TRYTOND_DATABASE__URI=sqlite:// DB_NAME=:memory: \
+        DB_CACHE="$PWD/var/test-cache/sqlite" \
+        "$PY" -m pytest "$@" || status=$?
+    echo "SQLite suite: $(( $(date +%s) - start )) s, exit $status"
+    return $status
+}
+
+run_postgresql() {
+    local start=$(date +%s) status=0
+    env TRYTOND_DATABASE__URI="$pg_uri" DB_NAME="test_ntt_mart_$$" \
+        DB_CACHE="$PWD/var/test-cache/postgresql" \
+        "$PY" -m pytest "$@" || status=$?
+    echo "PostgreSQL suite: $(( $(date +%s) - start )) s, exit $status"
+    return $status
+}
 
 pg_uri="${TRYTOND_DATABASE__URI:-}"
 case "$pg_uri" in
@@ -34,16 +47,34 @@ except Exception as exception:
     sys.exit(1)
 PYEOF
 then
-    echo "=== PostgreSQL ($pg_uri)"
-    start=$(date +%s)
-    env TRYTOND_DATABASE__URI="$pg_uri" DB_NAME="test_ntt_mart_$$" \
-        DB_CACHE="$PWD/var/test-cache/postgresql" \
-        "$PY" -m pytest "$@" || status=1
-    echo "PostgreSQL suite: $(( $(date +%s) - start )) s"
+    postgresql=1
 else
+    postgresql=
     echo "=== PostgreSQL skipped: no server reachable"
-    if [ -n "${REQUIRE_POSTGRESQL:-}" ]; then
-        status=1
+fi
+
+status=0
+if [ -n "$postgresql" ] && [ -z "${TEST_SEQUENTIAL:-}" ]; then
+    echo "=== SQLite and PostgreSQL ($pg_uri) side by side"
+    run_sqlite "$@" > "$logs/sqlite.log" 2>&1 &
+    sqlite_pid=$!
+    run_postgresql "$@" > "$logs/postgresql.log" 2>&1 &
+    postgresql_pid=$!
+    wait $sqlite_pid || status=1
+    wait $postgresql_pid || status=1
+    echo "=== SQLite"
+    cat "$logs/sqlite.log"
+    echo "=== PostgreSQL ($pg_uri)"
+    cat "$logs/postgresql.log"
+else
+    echo "=== SQLite"
+    run_sqlite "$@" || status=1
+    if [ -n "$postgresql" ]; then
+        echo "=== PostgreSQL ($pg_uri)"
+        run_postgresql "$@" || status=1
     fi
+fi
+if [ -z "$postgresql" ] && [ -n "${REQUIRE_POSTGRESQL:-}" ]; then
+    status=1
 fi
 exit $status
