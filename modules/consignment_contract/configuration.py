@@ -66,6 +66,28 @@ class Configuration(
             [('default_commission', '>=', 0),
                 ('default_commission', '<=', 1)],
             ])
+    settlement_sequence = fields.MultiValue(fields.Many2One(
+            'ir.sequence', "Settlement Sequence", required=True,
+            domain=[
+                ('company', 'in',
+                    [Eval('context', {}).get('company', -1), None]),
+                ('sequence_type', '=', Id(
+                        'consignment_contract',
+                        'sequence_type_consignment_settlement')),
+                ]))
+    settle_per_outlet = fields.MultiValue(fields.Boolean(
+            "Settle per Outlet",
+            help="If checked, a supplier gets one settlement per outlet; "
+            "otherwise one for all outlets."))
+    settlement_deduction_account = fields.MultiValue(fields.Many2One(
+            'account.account', "Settlement Deduction Account",
+            domain=[
+                ('company', '=', Eval('context', {}).get('company', -1)),
+                ('type', '!=', None),
+                ('closed', '!=', True),
+                ],
+            help="The revenue account credited with the display fees, "
+            "settlement fees and damaged goods deducted from consignors."))
     till_negative_stock = fields.Boolean(
         "Allow Negative Stock at the Till",
         help="If unchecked, a till sale of more than the own and consigned "
@@ -74,13 +96,21 @@ class Configuration(
     @classmethod
     def multivalue_model(cls, field):
         pool = Pool()
-        if field in {'contract_sequence', 'intake_sequence'}:
+        if field in {'contract_sequence', 'intake_sequence',
+                'settlement_sequence', 'settle_per_outlet',
+                'settlement_deduction_account'}:
             return pool.get('consignment.configuration.sequence')
         return super().multivalue_model(field)
 
     default_contract_sequence = default_sequence(
         'sequence_consignment_contract')
     default_intake_sequence = default_sequence('sequence_consignment_intake')
+    default_settlement_sequence = default_sequence(
+        'sequence_consignment_settlement')
+
+    @classmethod
+    def default_settle_per_outlet(cls, **pattern):
+        return False
 
     @classmethod
     def default_stock_policy(cls):
@@ -119,3 +149,25 @@ class ConfigurationSequence(ModelSQL, CompanyValueMixin):
     default_contract_sequence = default_sequence(
         'sequence_consignment_contract')
     default_intake_sequence = default_sequence('sequence_consignment_intake')
+    settlement_sequence = fields.Many2One(
+        'ir.sequence', "Settlement Sequence", required=True,
+        domain=[
+            ('company', 'in', [Eval('company', -1), None]),
+            ('sequence_type', '=', Id(
+                    'consignment_contract',
+                    'sequence_type_consignment_settlement')),
+            ])
+    settle_per_outlet = fields.Boolean("Settle per Outlet")
+    settlement_deduction_account = fields.Many2One(
+        'account.account', "Settlement Deduction Account",
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ('type', '!=', None),
+            ('closed', '!=', True),
+            ])
+    default_settlement_sequence = default_sequence(
+        'sequence_consignment_settlement')
+
+    @classmethod
+    def default_settle_per_outlet(cls):
+        return False

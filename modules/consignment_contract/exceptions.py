@@ -33,3 +33,19 @@ class ConsignmentStockError(UserError):
 
 class ConsignmentTransferError(ValidationError):
     pass
+
+
+class SettlementError(UserError):
+    pass
+
+
+class SettlementModifyError(AccessError):
+    pass
+
+
+class SettlementConcurrencyError(UserError):
+    pass
+
+
+class SettlementDraftIntakeWarning(UserWarning):
+    pass

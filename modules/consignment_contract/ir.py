@@ -11,3 +11,6 @@ class Cron(metaclass=PoolMeta):
         cls.method.selection.append(
             ('consignment.contract|expire_ended',
                 "Expire Ended Consignment Contracts"))
+        cls.method.selection.append(
+            ('consignment.settlement|settle_due',
+                "Settle Consignments at Period End"))

@@ -1,0 +1,934 @@
+# This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
+import datetime as dt
+from decimal import Decimal
+
+from sql import Literal, Null
+from sql.aggregate import Count, Min, Sum
+from sql.conditionals import Case, Coalesce
+
+from trytond import backend
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.modules.currency.fields import Monetary
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.report import Report
+from trytond.tools import grouped_slice, sqlite_apply_types
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateAction, StateView, Wizard
+
+from .exceptions import (
+    SettlementConcurrencyError, SettlementError, SettlementModifyError,
+    SettlementDraftIntakeWarning)
+
+ZERO = Decimal(0)
+SQL_IN = fields.SQL_OPERATORS['in']
+
+
+def months_between(start, end):
+    "Return the number of calendar months touched from start to end"
+    return max((end.year - start.year) * 12 + end.month - start.month + 1, 0)
+
+
+class Contract(metaclass=PoolMeta):
+    __name__ = 'consignment.contract'
+
+    display_fee = Monetary(
+        "Display Fee per Month", currency='currency', digits='currency',
+        states={
+            'readonly': Eval('state') != 'draft',
+            },
+        help="Deducted at settlement for each month of the period.")
+    settlement_fee = Monetary(
+        "Settlement Fee", currency='currency', digits='currency',
+        states={
+            'readonly': Eval('state') != 'draft',
+            },
+        help="Deducted once from each settlement paid out.")
+
+
+class InvoiceLine(metaclass=PoolMeta):
+    __name__ = 'account.invoice.line'
+
+    consignment_settlement = fields.Many2One(
+        'consignment.settlement', "Consignment Settlement", readonly=True,
+        ondelete='RESTRICT',
+        states={
+            'invisible': ~Eval('consignment_settlement'),
+            })
+    consignment_date = fields.Date(
+        "Consignment Sale Date", readonly=True,
+        states={
+            'invisible': ~Eval('consignment_contract'),
+            },
+        help="The date the consigned goods were sold or returned.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # The settlement run looks for the consigned lines still open
+        cls._sql_indexes.add(
+            Index(t,
+                (t.party, Index.Range()),
+                (t.consignment_date, Index.Range()),
+                where=(t.consignment_settlement == Null)
+                & (t.invoice == Null)
+                & (t.consignment_outlet != Null)))
+
+    @classmethod
+    def _get_origin(cls):
+        return super()._get_origin() + ['consignment.settlement']
+
+    @classmethod
+    def _account_domain(cls, type_):
+        domain = super()._account_domain(type_)
+        if type_ == 'in':
+            # Fees deducted from consignors are the company's revenue
+            domain = domain + [('type.revenue', '=', True)]
+        return domain
+
+    @classmethod
+    def copy(cls, lines, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('consignment_settlement')
+        default.setdefault('consignment_date')
+        return super().copy(lines, default=default)
+
+
+class Move(metaclass=PoolMeta):
+    __name__ = 'stock.move'
+
+    def _set_consignment_contract(self, line, location):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        super()._set_consignment_contract(line, location)
+        with Transaction().set_context(company=self.company.id):
+            line.consignment_date = (
+                self.effective_date or self.planned_date or Date.today())
+
+
+class Invoice(metaclass=PoolMeta):
+    __name__ = 'account.invoice'
+
+    consignment_settlements = fields.One2Many(
+        'consignment.settlement', 'invoice', "Consignment Settlements",
+        readonly=True)
+
+    @classmethod
+    def _post(cls, invoices):
+        pool = Pool()
+        Settlement = pool.get('consignment.settlement')
+        super()._post(invoices)
+        Settlement.mark_posted(
+            [s for i in invoices for s in i.consignment_settlements])
+
+    @classmethod
+    def paid(cls, invoices):
+        pool = Pool()
+        Settlement = pool.get('consignment.settlement')
+        super().paid(invoices)
+        Settlement.mark_paid(
+            [s for i in invoices for s in i.consignment_settlements])
+
+
+class Settlement(Workflow, ModelSQL, ModelView):
+    "Consignment Settlement"
+    __name__ = 'consignment.settlement'
+    _rec_name = 'number'
+    _history = True
+
+    _states = {
+        'readonly': Eval('state') != 'draft',
+        }
+
+    number = fields.Char("Number", readonly=True)
+    company = fields.Many2One(
+        'company.company', "Company", required=True, readonly=True)
+    supplier = fields.Many2One(
+        'party.party', "Supplier", required=True, readonly=True,
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
+    outlet = fields.Many2One(
+        'stock.location', "Outlet", readonly=True,
+        domain=[('type', '=', 'warehouse')],
+        help="Empty when the settlement covers all outlets.")
+    currency = fields.Many2One(
+        'currency.currency', "Currency", required=True, readonly=True)
+    cutoff_date = fields.Date("Cut-off Date", required=True, readonly=True)
+    start_date = fields.Date(
+        "Start Date", readonly=True,
+        help="The first day of the period, after the previous settlement.")
+    date = fields.Date("Date", required=True, states=_states)
+    lines = fields.One2Many(
+        'account.invoice.line', 'consignment_settlement', "Lines",
+        readonly=True)
+    invoice = fields.Many2One(
+        'account.invoice', "Invoice", readonly=True,
+        domain=[('type', '=', 'in')])
+    gross_sales = Monetary(
+        "Gross Sales", currency='currency', digits='currency', readonly=True)
+    supplier_amount = Monetary(
+        "Supplier Share", currency='currency', digits='currency',
+        readonly=True)
+    commission = Monetary(
+        "Commission", currency='currency', digits='currency', readonly=True)
+    display_fee = Monetary(
+        "Display Fee", currency='currency', digits='currency', readonly=True)
+    damaged_goods = Monetary(
+        "Damaged Goods", currency='currency', digits='currency',
+        readonly=True)
+    settlement_fee = Monetary(
+        "Settlement Fee", currency='currency', digits='currency',
+        readonly=True)
+    deductions = Monetary(
+        "Deductions", currency='currency', digits='currency', readonly=True)
+    net_amount = Monetary(
+        "Net of the Period", currency='currency', digits='currency',
+        readonly=True)
+    carried_in = Monetary(
+        "Carried from Earlier Periods", currency='currency',
+        digits='currency', readonly=True)
+    payable = Monetary(
+        "Net Payable", currency='currency', digits='currency', readonly=True)
+    minimum_payout = Monetary(
+        "Minimum Payout", currency='currency', digits='currency',
+        readonly=True)
+    held = fields.Boolean(
+        "Held Back", readonly=True,
+        help="The payout is under the contract's minimum: it is carried to "
+        "the next settlement.")
+    carried_to = fields.Many2One(
+        'consignment.settlement', "Carried to", readonly=True,
+        states={
+            'invisible': ~Eval('held'),
+            })
+    carried_from = fields.One2Many(
+        'consignment.settlement', 'carried_to', "Carried from",
+        readonly=True)
+    payment_reference = fields.Function(
+        fields.Char("Payment Reference"), 'get_payment_reference')
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('confirmed', "Confirmed"),
+            ('posted', "Posted"),
+            ('paid', "Paid"),
+            ('cancelled', "Cancelled"),
+            ], "State", readonly=True, required=True, sort=False)
+
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.state, Index.Equality(cardinality='low')),
+                    where=t.state.in_(['draft', 'confirmed'])),
+                Index(t,
+                    (t.supplier, Index.Range()),
+                    (t.cutoff_date, Index.Range())),
+                })
+        cls._order = [
+            ('cutoff_date', 'DESC'),
+            ('id', 'DESC'),
+            ]
+        cls._transitions |= {
+            ('draft', 'confirmed'),
+            ('confirmed', 'posted'),
+            ('posted', 'paid'),
+            ('draft', 'cancelled'),
+            ('confirmed', 'cancelled'),
+            ('posted', 'cancelled'),
+            }
+        cls._buttons.update({
+                'cancel': {
+                    'invisible': ~Eval('state').in_(
+                        ['draft', 'confirmed', 'posted']),
+                    'depends': ['state'],
+                    },
+                'confirm': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'post': {
+                    'invisible': ((Eval('state') != 'confirmed')
+                        | Eval('held', False)),
+                    'depends': ['state', 'held'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @classmethod
+    def default_held(cls):
+        return False
+
+    def get_rec_name(self, name):
+        name = self.number or str(self.id)
+        return f'{name} ({self.supplier.rec_name})'
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, value = clause
+        if operator.startswith('!') or operator.startswith('not '):
+            bool_op = 'AND'
+        else:
+            bool_op = 'OR'
+        return [bool_op,
+            ('number', operator, value),
+            ('supplier.rec_name', operator, value),
+            ]
+
+    def get_payment_reference(self, name):
+        if self.invoice:
+            return self.invoice.number
+        if self.carried_to:
+            return self.carried_to.number
+
+    @classmethod
+    def check_modification(
+            cls, mode, settlements, values=None, external=False):
+        super().check_modification(
+            mode, settlements, values=values, external=external)
+        if mode == 'delete':
+            for settlement in settlements:
+                if settlement.state not in {'draft', 'cancelled'}:
+                    raise SettlementModifyError(gettext(
+                            'consignment_contract.msg_settlement_delete',
+                            settlement=settlement.rec_name))
+        elif mode == 'write' and external and values:
+            for settlement in settlements:
+                if settlement.state != 'draft':
+                    raise SettlementModifyError(gettext(
+                            'consignment_contract.msg_settlement_modify',
+                            settlement=settlement.rec_name))
+
+    @classmethod
+    def delete(cls, settlements):
+        # Release the lines of drafts so that the next run settles them
+        cls._release_lines(settlements)
+        super().delete(settlements)
+
+    @classmethod
+    def copy(cls, settlements, default=None):
+        # A copy settles nothing: the lines stay with their settlement
+        default = default.copy() if default is not None else {}
+        for field in ['number', 'lines', 'invoice', 'carried_to',
+                'carried_from']:
+            default.setdefault(field)
+        default.setdefault('held', False)
+        return super().copy(settlements, default=default)
+
+    # ---- The settlement run -------------------------------------------
+
+    @classmethod
+    def settle(cls, cutoff_date, company=None, suppliers=None, outlets=None):
+        """Create and return the draft settlements of every consignor with
+        consigned lines not yet settled sold on or before cutoff_date.
+
+        A line is linked to one settlement only: the link is written with a
+        conditional UPDATE so that a concurrent run fails and is retried
+        instead of settling the line twice."""
+        pool = Pool()
+        Company = pool.get('company.company')
+        Date = pool.get('ir.date')
+        if company is None:
+            company = Company(Transaction().context['company'])
+        with Transaction().set_context(company=company.id):
+            today = Date.today()
+        if cutoff_date > today:
+            raise SettlementError(gettext(
+                    'consignment_contract.msg_settlement_cutoff_future',
+                    date=cutoff_date, today=today))
+        groups = cls._open_lines(cutoff_date, company, suppliers, outlets)
+        if not groups:
+            return []
+        cls.check_draft_intakes(
+            cutoff_date, company, {k[0] for k in groups})
+        settlements = []
+        for (supplier, outlet, currency), (start, _) in groups.items():
+            settlements.append(cls(
+                    company=company, supplier=supplier, outlet=outlet,
+                    currency=currency, cutoff_date=cutoff_date,
+                    start_date=start, date=today))
+        cls.save(settlements)
+        cls._link_lines(settlements, groups, cutoff_date)
+        return settlements
+
+    @classmethod
+    def _grouping_by_outlet(cls, company):
+        pool = Pool()
+        Configuration = pool.get('consignment.configuration')
+        return bool(Configuration(1).get_multivalue(
+                'settle_per_outlet', company=company.id))
+
+    @classmethod
+    def _open_lines_where(cls, line, cutoff_date, company):
+        "Return the condition of the consigned lines still to settle"
+        return ((line.company == company.id)
+            & (line.invoice == Null)
+            & (line.consignment_settlement == Null)
+            & (line.consignment_outlet != Null)
+            & (line.invoice_type == 'in')
+            & (line.consignment_date <= cutoff_date))
+
+    @classmethod
+    def _open_lines(cls, cutoff_date, company, suppliers=None, outlets=None):
+        """Return {(supplier, outlet or None, currency): (first date, count)}
+        of the lines to settle, in one query"""
+        pool = Pool()
+        InvoiceLine = pool.get('account.invoice.line')
+        line = InvoiceLine.__table__()
+        cursor = Transaction().connection.cursor()
+        per_outlet = cls._grouping_by_outlet(company)
+        where = cls._open_lines_where(line, cutoff_date, company)
+        if suppliers:
+            where &= SQL_IN(line.party, [int(s) for s in suppliers])
+        if outlets:
+            where &= SQL_IN(
+                line.consignment_outlet, [int(o) for o in outlets])
+        outlet = line.consignment_outlet if per_outlet else Literal(None)
+        group_by = [line.party, line.currency]
+        if per_outlet:
+            group_by.append(line.consignment_outlet)
+        cursor.execute(*line.select(
+                line.party, outlet, line.currency,
+                Min(line.consignment_date), Count(Literal('*')),
+                where=where, group_by=group_by))
+        groups = {}
+        for supplier, outlet, currency, start, count in cursor:
+            if isinstance(start, str):
+                start = dt.date.fromisoformat(start)
+            groups[(supplier, outlet, currency)] = (start, count)
+        return groups
+
+    @classmethod
+    def _link_lines(cls, settlements, groups, cutoff_date):
+        pool = Pool()
+        InvoiceLine = pool.get('account.invoice.line')
+        line = InvoiceLine.__table__()
+        cursor = Transaction().connection.cursor()
+        for settlement in settlements:
+            company = settlement.company
+            where = cls._open_lines_where(line, cutoff_date, company)
+            where &= (line.party == settlement.supplier.id)
+            where &= (line.currency == settlement.currency.id)
+            if settlement.outlet:
+                where &= (line.consignment_outlet == settlement.outlet.id)
+            cursor.execute(*line.update(
+                    [line.consignment_settlement],
+                    [settlement.id], where=where))
+            key = (settlement.supplier.id,
+                settlement.outlet.id if settlement.outlet else None,
+                settlement.currency.id)
+            if cursor.rowcount != groups[key][1]:
+                # Another run linked some of the lines meanwhile
+                raise SettlementConcurrencyError(gettext(
+                        'consignment_contract.msg_settlement_concurrent',
+                        supplier=settlement.supplier.rec_name))
+
+    @classmethod
+    def _release_lines(cls, settlements):
+        pool = Pool()
+        InvoiceLine = pool.get('account.invoice.line')
+        line = InvoiceLine.__table__()
+        cursor = Transaction().connection.cursor()
+        for sub_ids in grouped_slice([s.id for s in settlements], 1000):
+            cursor.execute(*line.update(
+                    [line.consignment_settlement], [Null],
+                    where=SQL_IN(line.consignment_settlement, sub_ids)
+                    & (line.invoice == Null)))
+
+    @classmethod
+    def check_draft_intakes(cls, cutoff_date, company, suppliers):
+        "Warn when a supplier has an intake not yet received in the period"
+        pool = Pool()
+        Intake = pool.get('consignment.intake')
+        Warning = pool.get('res.user.warning')
+        intakes = Intake.search([
+                ('company', '=', company.id),
+                ('state', '=', 'draft'),
+                ('date', '<=', cutoff_date),
+                ('contract.supplier', 'in', list(suppliers)),
+                ], limit=5)
+        if intakes:
+            key = Warning.format('settlement_draft_intake', intakes)
+            if Warning.check(key):
+                raise SettlementDraftIntakeWarning(key, gettext(
+                        'consignment_contract.msg_settlement_draft_intake',
+                        intakes=', '.join(i.rec_name for i in intakes)))
+
+    @classmethod
+    def settle_due(cls, date=None):
+        "Create the settlements of the contracts whose period ended (cron)"
+        pool = Pool()
+        Contract = pool.get('consignment.contract')
+        Date = pool.get('ir.date')
+        Company = pool.get('company.company')
+        for company in Company.search([]):
+            with Transaction().set_context(company=company.id):
+                today = date or Date.today()
+                cutoff = today - dt.timedelta(days=1)
+                contracts = Contract.search([
+                        ('company', '=', company.id),
+                        ('state', 'in', ['active', 'expired', 'terminated']),
+                        ])
+                suppliers = {c.supplier for c in contracts
+                    if cls._period_ends(c.settlement_period, cutoff)}
+                if suppliers:
+                    cls.settle(cutoff, company=company, suppliers=suppliers)
+
+    @classmethod
+    def _period_ends(cls, period, date):
+        "Tell if a settlement period ends on date"
+        following = date + dt.timedelta(days=1)
+        if period == 'weekly':
+            return date.weekday() == 6
+        elif period == 'two_weekly':
+            return date.weekday() == 6 and date.isocalendar()[1] % 2 == 0
+        return following.day == 1
+
+    # ---- Amounts --------------------------------------------------------
+
+    def _line_contracts(self, lines):
+        return {l.consignment_contract for l in lines
+            if l.consignment_contract}
+
+    def _get_gross_sales(self, lines):
+        return sum(
+            (Decimal(str(l.quantity)) * (l.consignment_selling_price or ZERO)
+                for l in lines), ZERO)
+
+    def _previous_cutoff(self):
+        "Return the cut-off of the previous settlement of the supplier"
+        previous = self.__class__.search([
+                ('company', '=', self.company.id),
+                ('supplier', '=', self.supplier.id),
+                ('outlet', '=', self.outlet.id if self.outlet else None),
+                ('state', '!=', 'cancelled'),
+                ('id', '!=', self.id),
+                ('cutoff_date', '<=', self.cutoff_date),
+                ], order=[('cutoff_date', 'DESC')], limit=1)
+        if previous:
+            return previous[0].cutoff_date
+
+    def _get_display_fee(self, contracts):
+        """Return the display fee of the months of the period: a month is
+        charged by the first settlement whose period touches it"""
+        start = self.start_date or self.cutoff_date
+        months = months_between(start, self.cutoff_date)
+        previous = self._previous_cutoff()
+        if previous and (previous.year, previous.month) == (
+                start.year, start.month):
+            months -= 1
+        return sum(((c.display_fee or ZERO) * months for c in contracts),
+            ZERO)
+
+    def _get_damaged_goods(self, contracts):
+        "Return the supplier's share of the goods written off in the period"
+        return ZERO
+
+    def _get_settlement_fee(self, contracts):
+        "Return the fee charged once per payout"
+        return max((c.settlement_fee or ZERO for c in contracts),
+            default=ZERO)
+
+    def _get_minimum_payout(self, contracts):
+        return max((c.minimum_payout or ZERO for c in contracts),
+            default=ZERO)
+
+    def _previous_held(self):
+        "Return the held settlements of the supplier to pay with this one"
+        return self.__class__.search([
+                ('company', '=', self.company.id),
+                ('supplier', '=', self.supplier.id),
+                ('currency', '=', self.currency.id),
+                ('outlet', '=', self.outlet.id if self.outlet else None),
+                ('state', '=', 'confirmed'),
+                ('held', '=', True),
+                ('carried_to', '=', None),
+                ('id', '!=', self.id),
+                ])
+
+    def compute_amounts(self):
+        "Set the amounts of the settlement from its lines"
+        lines = self.lines
+        contracts = self._line_contracts(lines)
+        round_ = self.currency.round
+        self.gross_sales = round_(self._get_gross_sales(lines))
+        self.supplier_amount = round_(sum((l.amount for l in lines), ZERO))
+        self.commission = self.gross_sales - self.supplier_amount
+        self.display_fee = round_(self._get_display_fee(contracts))
+        self.damaged_goods = round_(self._get_damaged_goods(contracts))
+        self.settlement_fee = round_(self._get_settlement_fee(contracts))
+        self.deductions = (
+            self.display_fee + self.damaged_goods + self.settlement_fee)
+        self.net_amount = self.supplier_amount - self.deductions
+        held = self._previous_held()
+        self.carried_in = sum(
+            (s.net_amount + s.carried_in for s in held), ZERO)
+        self.minimum_payout = round_(self._get_minimum_payout(contracts))
+        total = self.net_amount + self.carried_in
+        self.held = total < self.minimum_payout
+        if self.held:
+            # No fee is charged on a payout that is not made
+            self.deductions -= self.settlement_fee
+            self.net_amount += self.settlement_fee
+            total += self.settlement_fee
+            self.settlement_fee = round_(ZERO)
+        self.payable = round_(ZERO) if self.held else total
+        return held
+
+    # ---- The supplier invoice -------------------------------------------
+
+    def _get_invoice(self):
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        invoice = Invoice(
+            company=self.company, type='in', party=self.supplier,
+            currency=self.currency, invoice_date=self.date,
+            reference=self.number)
+        invoice.on_change_type()
+        invoice.on_change_party()
+        return invoice
+
+    def _get_deduction_line(self, invoice, description, amount):
+        pool = Pool()
+        InvoiceLine = pool.get('account.invoice.line')
+        Configuration = pool.get('consignment.configuration')
+        account = Configuration(1).get_multivalue(
+            'settlement_deduction_account', company=self.company.id)
+        if not account:
+            raise SettlementError(gettext(
+                    'consignment_contract.msg_settlement_no_deduction_account',
+                    settlement=self.rec_name))
+        return InvoiceLine(
+            invoice=invoice, type='line', company=self.company,
+            currency=self.currency, party=self.supplier, invoice_type='in',
+            account=account, quantity=1, unit_price=-amount,
+            description=description, origin=self)
+
+    def _get_deduction_lines(self, invoice):
+        "Return the invoice lines of the deductions of the settlement"
+        lines = []
+        for field, msg in [
+                ('display_fee', 'msg_deduction_display_fee'),
+                ('damaged_goods', 'msg_deduction_damaged_goods'),
+                ('settlement_fee', 'msg_deduction_settlement_fee'),
+                ]:
+            amount = getattr(self, field)
+            if amount:
+                lines.append(self._get_deduction_line(
+                        invoice,
+                        gettext('consignment_contract.' + msg,
+                            settlement=self.number),
+                        amount))
+        return lines
+
+    @classmethod
+    def create_invoices(cls, settlements):
+        "Create the supplier invoice of each settlement paid out"
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        InvoiceLine = pool.get('account.invoice.line')
+        invoices, new_lines = [], []
+        for settlement in settlements:
+            invoice = settlement._get_invoice()
+            invoices.append(invoice)
+            settlement.invoice = invoice
+        Invoice.save(invoices)
+        for settlement in settlements:
+            invoice = settlement.invoice
+            for paid in [settlement] + list(settlement.carried_from):
+                new_lines.extend(paid._get_deduction_lines(invoice))
+        InvoiceLine.save(new_lines)
+        attach = []
+        for settlement in settlements:
+            lines = [l for s in [settlement] + list(settlement.carried_from)
+                for l in s.lines]
+            if lines:
+                attach.extend((lines, {'invoice': settlement.invoice.id}))
+        if attach:
+            InvoiceLine.write(*attach)
+        Invoice.update_taxes(invoices)
+        cls.save(settlements)
+
+    @classmethod
+    def set_number(cls, settlements):
+        pool = Pool()
+        Configuration = pool.get('consignment.configuration')
+        config = Configuration(1)
+        for settlement in settlements:
+            if not settlement.number:
+                settlement.number = config.get_multivalue(
+                    'settlement_sequence',
+                    company=settlement.company.id).get()
+        cls.save(settlements)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('confirmed')
+    def confirm(cls, settlements):
+        cls.set_number(settlements)
+        to_invoice, carried = [], []
+        for settlement in settlements:
+            held = settlement.compute_amounts()
+            if not settlement.held:
+                to_invoice.append(settlement)
+                for previous in held:
+                    previous.carried_to = settlement
+                    carried.append(previous)
+        cls.save(settlements + carried)
+        if to_invoice:
+            cls.create_invoices(cls.browse(to_invoice))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('posted')
+    def post(cls, settlements):
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        invoices = [s.invoice for s in settlements
+            if s.invoice and s.invoice.state in {'draft', 'validated'}]
+        if invoices:
+            Invoice.post(invoices)
+
+    @classmethod
+    def mark_posted(cls, settlements):
+        settlements = [s for s in settlements if s.state == 'confirmed']
+        if settlements:
+            cls.write(settlements, {'state': 'posted'})
+
+    @classmethod
+    def mark_paid(cls, settlements):
+        settlements = [s for s in settlements if s.state == 'posted']
+        if settlements:
+            cls.write(settlements, {'state': 'paid'})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('cancelled')
+    def cancel(cls, settlements):
+        """Cancel the settlements: a draft releases its lines; a confirmed or
+        posted settlement cancels its invoice (a posted one by a reversing
+        move) and gives the consignor's lines back to the next run"""
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        InvoiceLine = pool.get('account.invoice.line')
+        invoices = [s.invoice for s in settlements if s.invoice]
+        to_copy, to_detach = [], []
+        for settlement in settlements:
+            if not settlement.invoice:
+                continue
+            supplier_lines = [l for s in [settlement]
+                + list(settlement.carried_from) for l in s.lines]
+            if settlement.invoice.state in {'draft', 'validated'}:
+                to_detach.extend(supplier_lines)
+            else:
+                to_copy.extend(supplier_lines)
+        if to_detach:
+            InvoiceLine.write(to_detach, {'invoice': None})
+        if invoices:
+            Invoice.cancel(invoices)
+        if to_copy:
+            # The reversed lines stay on the cancelled invoice: open copies
+            # carry what is still owed to the next settlement
+            copies = InvoiceLine.copy(to_copy, default={
+                    'invoice': None,
+                    'consignment_settlement': None,
+                    })
+            values = []
+            for original, copy in zip(to_copy, copies):
+                values.extend(([copy], {
+                            'consignment_contract': (
+                                original.consignment_contract.id
+                                if original.consignment_contract else None),
+                            'consignment_outlet': (
+                                original.consignment_outlet.id),
+                            'consignment_selling_price': (
+                                original.consignment_selling_price),
+                            'consignment_date': original.consignment_date,
+                            'stock_moves': [('add', [
+                                        m.id for m in original.stock_moves])],
+                            }))
+            InvoiceLine.write(*values)
+        cls._release_lines(settlements)
+        carried = [p for s in settlements for p in s.carried_from]
+        if carried:
+            cls.write(carried, {'carried_to': None})
+
+    # ---- The statement --------------------------------------------------
+
+    def get_statement_rows(self):
+        """Return the statement rows per outlet and product from the stock
+        moves and the settled lines, in one query"""
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Location = pool.get('stock.location')
+        InvoiceLine = pool.get('account.invoice.line')
+        Product = pool.get('product.product')
+        move = Move.__table__()
+        location = Location.__table__()
+        warehouse = Location.__table__()
+        line = InvoiceLine.__table__()
+        cursor = Transaction().connection.cursor()
+
+        start = self.start_date or self.cutoff_date
+        end = self.cutoff_date
+        consignment = location.select(
+            location.id, location.left, location.right,
+            where=(location.consignment_party == self.supplier.id)
+            & (location.type == 'supplier'))
+        # Each consignment location with its outlet (nested sets)
+        loc_outlet = consignment.join(warehouse, condition=(
+                (warehouse.type == 'warehouse')
+                & (warehouse.left < consignment.left)
+                & (warehouse.right > consignment.right))).select(
+            consignment.id.as_('location'), warehouse.id.as_('outlet'))
+        if self.outlet:
+            loc_outlet.where = warehouse.id == self.outlet.id
+
+        date = Coalesce(move.effective_date, move.planned_date)
+        qty = move.internal_quantity
+        held_here = Location.__table__()
+        held_ids = held_here.select(held_here.id,
+            where=(held_here.consignment_party == self.supplier.id)
+            & (held_here.type == 'supplier'))
+        inside_to = move.to_location.in_(held_ids)
+        inside_from = move.from_location.in_(held_ids)
+
+        def period(cond):
+            return Sum(Case(
+                    (cond & (date >= start) & (date <= end), qty), else_=0))
+
+        in_ = loc_outlet.join(move, condition=(
+                (move.to_location == loc_outlet.location)
+                | (move.from_location == loc_outlet.location)))
+        into = (move.to_location == loc_outlet.location)
+        outof = (move.from_location == loc_outlet.location)
+        supplier_loc = Location.__table__()
+        to_supplier = move.to_location.in_(supplier_loc.select(
+                supplier_loc.id,
+                where=(supplier_loc.type == 'supplier')
+                & (supplier_loc.consignment_party == Null)))
+        lost = Location.__table__()
+        to_lost = move.to_location.in_(lost.select(
+                lost.id, where=lost.type == 'lost_found'))
+        from_supplier = move.from_location.in_(supplier_loc.select(
+                supplier_loc.id,
+                where=(supplier_loc.type == 'supplier')
+                & (supplier_loc.consignment_party == Null)))
+        moves = in_.select(
+            loc_outlet.outlet, move.product,
+            Sum(Case((into & (date < start), qty),
+                    (outof & (date < start), -qty), else_=0)).as_('opening'),
+            period(into & from_supplier).as_('received'),
+            period(outof & ~to_supplier & ~to_lost & ~inside_to).as_('sold'),
+            period(into & ~from_supplier & ~inside_from).as_('refunded'),
+            period(outof & to_supplier).as_('returned'),
+            period(outof & to_lost).as_('written_off'),
+            Sum(Case((into & (date <= end), qty),
+                    (outof & (date <= end), -qty), else_=0)).as_('closing'),
+            where=(move.state == 'done'),
+            group_by=[loc_outlet.outlet, move.product])
+        # The amounts of the settled lines per outlet and product
+        amounts = line.select(
+            line.consignment_outlet.as_('outlet'), line.product,
+            Sum(line.quantity * line.consignment_selling_price).as_('gross'),
+            Sum(line.quantity * line.unit_price).as_('supplier'),
+            where=line.consignment_settlement == self.id,
+            group_by=[line.consignment_outlet, line.product])
+        query = moves.join(amounts, 'FULL' if backend.name != 'sqlite'
+            else 'LEFT', condition=(
+                (moves.outlet == amounts.outlet)
+                & (moves.product == amounts.product))).select(
+            Coalesce(moves.outlet, amounts.outlet).as_('outlet'),
+            Coalesce(moves.product, amounts.product).as_('product'),
+            Coalesce(moves.opening, 0).as_('opening'),
+            Coalesce(moves.received, 0).as_('received'),
+            (Coalesce(moves.sold, 0) - Coalesce(moves.refunded, 0)).as_(
+                'sold'),
+            Coalesce(amounts.gross, 0).as_('gross'),
+            Coalesce(amounts.supplier, 0).as_('supplier'),
+            Coalesce(moves.returned, 0).as_('returned'),
+            Coalesce(moves.written_off, 0).as_('written_off'),
+            Coalesce(moves.closing, 0).as_('closing'))
+        if backend.name == 'sqlite':
+            sqlite_apply_types(query, [
+                    None, None, 'NUMERIC', 'NUMERIC', 'NUMERIC', 'NUMERIC',
+                    'NUMERIC', 'NUMERIC', 'NUMERIC', 'NUMERIC'])
+        cursor.execute(*query)
+        rows = cursor.fetchall()
+        outlets = {o.id: o for o in Location.browse({r[0] for r in rows})}
+        products = {p.id: p for p in Product.browse({r[1] for r in rows})}
+        round_ = self.currency.round
+        result = []
+        for (outlet, product, opening, received, sold, gross, supplier,
+                returned, written_off, closing) in rows:
+            result.append({
+                    'outlet': outlets[outlet],
+                    'product': products[product],
+                    'opening': float(opening),
+                    'received': float(received),
+                    'sold': float(sold),
+                    'gross': round_(Decimal(str(gross))),
+                    'supplier': round_(Decimal(str(supplier))),
+                    'returned': float(returned),
+                    'written_off': float(written_off),
+                    'closing': float(closing),
+                    })
+        result.sort(key=lambda r: (r['outlet'].rec_name, r['product'].rec_name))
+        return result
+
+
+class SettlementStatement(Report):
+    "Consignor Statement"
+    __name__ = 'consignment.settlement.statement'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        context = super().get_context(records, header, data)
+        context['rows'] = lambda s: s.get_statement_rows()
+        context['rupiah'] = lambda a: (
+            'Rp' + '{:,.0f}'.format(a or 0).replace(',', '.'))
+        return context
+
+
+class SettleStart(ModelView):
+    "Settle Consignments"
+    __name__ = 'consignment.settle.start'
+
+    cutoff_date = fields.Date("Cut-off Date", required=True)
+    suppliers = fields.Many2Many(
+        'party.party', None, None, "Suppliers",
+        help="Leave empty to settle every consignor.")
+
+    @classmethod
+    def default_cutoff_date(cls):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        return Date.today()
+
+
+class Settle(Wizard):
+    "Settle Consignments"
+    __name__ = 'consignment.settle'
+    start = StateView('consignment.settle.start',
+        'consignment_contract.settle_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Settle", 'settle', 'tryton-ok', default=True),
+            ])
+    settle = StateAction('consignment_contract.act_settlement_form')
+
+    def do_settle(self, action):
+        pool = Pool()
+        Settlement = pool.get('consignment.settlement')
+        settlements = Settlement.settle(
+            self.start.cutoff_date, suppliers=list(self.start.suppliers))
+        action['domains'] = []
+        return action, {'res_id': [s.id for s in settlements]}
