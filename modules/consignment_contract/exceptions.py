@@ -49,3 +49,7 @@ class SettlementConcurrencyError(UserError):
 
 class SettlementDraftIntakeWarning(UserWarning):
     pass
+
+
+class ConsignmentReturnError(UserError):
+    pass

@@ -78,7 +78,8 @@ class InvoiceLine(metaclass=PoolMeta):
 
     @classmethod
     def _get_origin(cls):
-        return super()._get_origin() + ['consignment.settlement']
+        return super()._get_origin() + [
+            'consignment.settlement', 'consignment.return.line']
 
     @classmethod
     def _account_domain(cls, type_):
@@ -98,6 +99,10 @@ class InvoiceLine(metaclass=PoolMeta):
 
 class Move(metaclass=PoolMeta):
     __name__ = 'stock.move'
+
+    @classmethod
+    def _get_origin(cls):
+        return super()._get_origin() + ['consignment.return.line']
 
     def _set_consignment_contract(self, line, location):
         pool = Pool()
@@ -529,9 +534,23 @@ class Settlement(Workflow, ModelSQL, ModelView):
         return sum(((c.display_fee or ZERO) * months for c in contracts),
             ZERO)
 
-    def _get_damaged_goods(self, contracts):
-        "Return the supplier's share of the goods written off in the period"
-        return ZERO
+    @staticmethod
+    def _is_write_off(line):
+        origin = line.origin
+        return bool(origin) and getattr(origin, '__name__', None) == (
+            'consignment.return.line')
+
+    def _get_damaged_goods(self, lines):
+        """Return the supplier's share of the goods written off in the
+        period: the value less the part borne by the company (loss share)"""
+        amount = ZERO
+        for line in lines:
+            if self._is_write_off(line):
+                contract = line.consignment_contract
+                share = (contract.write_off_loss_share or ZERO
+                    if contract else ZERO)
+                amount += line.amount * (1 - share)
+        return amount
 
     def _get_settlement_fee(self, contracts):
         "Return the fee charged once per payout"
@@ -562,9 +581,11 @@ class Settlement(Workflow, ModelSQL, ModelView):
         round_ = self.currency.round
         self.gross_sales = round_(self._get_gross_sales(lines))
         self.supplier_amount = round_(sum((l.amount for l in lines), ZERO))
-        self.commission = self.gross_sales - self.supplier_amount
+        self.commission = self.gross_sales - round_(sum(
+                (l.amount for l in lines if not self._is_write_off(l)),
+                ZERO))
         self.display_fee = round_(self._get_display_fee(contracts))
-        self.damaged_goods = round_(self._get_damaged_goods(contracts))
+        self.damaged_goods = round_(self._get_damaged_goods(lines))
         self.settlement_fee = round_(self._get_settlement_fee(contracts))
         self.deductions = (
             self.display_fee + self.damaged_goods + self.settlement_fee)

@@ -1,0 +1,395 @@
+# This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
+from collections import defaultdict
+from decimal import Decimal
+
+from sql import Literal, Null
+from sql.aggregate import Min, Sum
+from sql.conditionals import Case, Coalesce
+
+from trytond.i18n import gettext
+from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.pool import Pool
+from trytond.pyson import Eval, If
+from trytond.report import Report
+from trytond.transaction import Transaction
+
+from .exceptions import ConsignmentReturnError
+
+
+class ConsignmentReturn(Workflow, ModelSQL, ModelView):
+    "Consignment Return"
+    __name__ = 'consignment.return'
+
+    _states = {
+        'readonly': Eval('state') != 'draft',
+        }
+
+    company = fields.Many2One(
+        'company.company', "Company", required=True, states=_states)
+    contract = fields.Many2One(
+        'consignment.contract', "Contract", required=True, states=_states,
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ('state', 'in', ['active', 'expired', 'terminated']),
+            ])
+    supplier = fields.Function(
+        fields.Many2One('party.party', "Supplier"),
+        'on_change_with_supplier')
+    outlet = fields.Many2One(
+        'stock.location', "Outlet", required=True, states=_states,
+        domain=[
+            ('type', '=', 'warehouse'),
+            If(Eval('state') == 'draft',
+                ('consignment_contracts', '=', Eval('contract', -1)),
+                ()),
+            ])
+    kind = fields.Selection([
+            ('return', "Return to Supplier"),
+            ('write_off', "Write Off"),
+            ], "Kind", required=True, states=_states,
+        help="A write-off charges the supplier's share of the loss at the "
+        "next settlement, under the contract's loss share.")
+    date = fields.Date("Date", required=True, states=_states)
+    reason = fields.Char("Reason", states=_states)
+    lines = fields.One2Many(
+        'consignment.return.line', 'return_', "Lines",
+        states={
+            'readonly': _states['readonly'] | ~Eval('contract'),
+            })
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('done', "Done"),
+            ('cancelled', "Cancelled"),
+            ], "State", readonly=True, required=True, sort=False)
+
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('draft', 'done'),
+            ('draft', 'cancelled'),
+            ('cancelled', 'draft'),
+            }
+        cls._buttons.update({
+                'do': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'cancel': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'draft': {
+                    'invisible': Eval('state') != 'cancelled',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @classmethod
+    def default_kind(cls):
+        return 'return'
+
+    @classmethod
+    def default_date(cls):
+        return Pool().get('ir.date').today()
+
+    @fields.depends('contract')
+    def on_change_with_supplier(self, name=None):
+        return self.contract.supplier if self.contract else None
+
+    @fields.depends('contract', 'outlet')
+    def on_change_contract(self):
+        if self.contract and len(self.contract.outlets) == 1:
+            self.outlet, = self.contract.outlets
+
+    def get_rec_name(self, name):
+        return '%s — %s' % (self.contract.supplier.rec_name, self.date)
+
+    @property
+    def consignment_location(self):
+        pool = Pool()
+        Location = pool.get('stock.location')
+        return Location.get_consignment_locations(
+            {(self.contract.supplier, self.outlet)})[
+            (self.contract.supplier, self.outlet)]
+
+    @classmethod
+    def check_quantities(cls, returns):
+        "Refuse sending away more than the consignment location holds"
+        pool = Pool()
+        Product = pool.get('product.product')
+        Uom = pool.get('product.uom')
+        Date = pool.get('ir.date')
+        needed = defaultdict(float)
+        locations = {}
+        for return_ in returns:
+            location = locations[return_.id] = return_.consignment_location
+            for line in return_.lines:
+                needed[(location.id, line.product.id)] += Uom.compute_qty(
+                    line.unit, line.quantity, line.product.default_uom,
+                    round=False)
+        if not needed:
+            return
+        with Transaction().set_context(stock_date_end=Date.today()):
+            held = Product.products_by_location(
+                list({k[0] for k in needed}), with_childs=True,
+                grouping_filter=(list({k[1] for k in needed}),))
+        for return_ in returns:
+            for line in return_.lines:
+                key = (locations[return_.id].id, line.product.id)
+                if held.get(key, 0) < needed[key]:
+                    raise ConsignmentReturnError(gettext(
+                            'consignment_contract.msg_return_too_much',
+                            product=line.product.rec_name,
+                            quantity=needed[key],
+                            held=held.get(key, 0),
+                            location=locations[return_.id].rec_name))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('done')
+    def do(cls, returns):
+        pool = Pool()
+        Move = pool.get('stock.move')
+        InvoiceLine = pool.get('account.invoice.line')
+        for return_ in returns:
+            if not return_.lines:
+                raise ConsignmentReturnError(gettext(
+                        'consignment_contract.msg_return_no_line',
+                        return_=return_.rec_name))
+        cls.check_quantities(returns)
+        moves, lines, invoice_lines = [], [], []
+        for return_ in returns:
+            location = return_.consignment_location
+            for line in return_.lines:
+                line.move = line.get_move(location)
+                moves.append(line.move)
+                lines.append(line)
+                if return_.kind == 'write_off':
+                    invoice_lines.append(line.get_write_off_invoice_line())
+        Move.save(moves)
+        Move.do(moves)
+        pool.get('consignment.return.line').save(lines)
+        InvoiceLine.save([l for l in invoice_lines if l])
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('cancelled')
+    def cancel(cls, returns):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('draft')
+    def draft(cls, returns):
+        pass
+
+
+class ConsignmentReturnLine(ModelSQL, ModelView):
+    "Consignment Return Line"
+    __name__ = 'consignment.return.line'
+
+    return_ = fields.Many2One(
+        'consignment.return', "Return", required=True, ondelete='CASCADE')
+    product = fields.Many2One(
+        'product.product', "Product", required=True,
+        domain=[('type', '=', 'goods')])
+    quantity = fields.Float("Quantity", digits='unit', required=True,
+        domain=[('quantity', '>', 0)])
+    unit = fields.Function(
+        fields.Many2One('product.uom', "Unit"), 'on_change_with_unit')
+    lot = fields.Many2One(
+        'stock.lot', "Lot", domain=[('product', '=', Eval('product', -1))])
+    move = fields.Many2One('stock.move', "Move", readonly=True)
+
+    @fields.depends('product')
+    def on_change_with_unit(self, name=None):
+        return self.product.default_uom if self.product else None
+
+    def get_move(self, location):
+        "Return the move taking the goods out of the consignment location"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        return_ = self.return_
+        move = Move()
+        move.company = return_.company
+        move.product = self.product
+        move.unit = self.unit
+        move.quantity = self.quantity
+        move.from_location = location
+        if return_.kind == 'write_off':
+            move.to_location = return_.outlet.lost_found_used
+        else:
+            move.to_location = return_.contract.supplier.supplier_location
+        move.planned_date = move.effective_date = return_.date
+        move.origin = self
+        move.lot = self.lot
+        return move
+
+    def get_write_off_invoice_line(self):
+        """Return the supplier line of written-off goods at the consignor's
+        value; the settlement deducts the supplier's share of the loss"""
+        pool = Pool()
+        ContractLine = pool.get('consignment.contract.line')
+        InvoiceLine = pool.get('account.invoice.line')
+        return_ = self.return_
+        contract_line = ContractLine.find_for(
+            return_.contract.supplier, self.product, return_.outlet,
+            return_.date)
+        if not contract_line:
+            return
+        line = InvoiceLine(
+            invoice_type='in', type='line', company=return_.company,
+            party=return_.contract.supplier,
+            currency=return_.contract.currency,
+            product=self.product, quantity=self.quantity, unit=self.unit,
+            origin=self)
+        line.on_change_product()
+        with Transaction().set_context(company=return_.company.id):
+            line.unit_price = contract_line.get_unit_price(
+                contract_line.selling_price, self.unit)
+        line.consignment_contract = contract_line.contract
+        line.consignment_outlet = return_.outlet
+        line.consignment_date = return_.date
+        return line
+
+
+class ReturnNote(Report):
+    "Consignment Return Note"
+    __name__ = 'consignment.return.note'
+
+
+class Aging(ModelSQL, ModelView):
+    "Consigned Stock Aging"
+    __name__ = 'consignment.aging'
+
+    supplier = fields.Many2One('party.party', "Supplier")
+    outlet = fields.Many2One('stock.location', "Outlet")
+    location = fields.Many2One('stock.location', "Consignment Location")
+    product = fields.Many2One('product.product', "Product")
+    lot = fields.Many2One('stock.lot', "Lot")
+    quantity = fields.Float("Quantity")
+    intake_date = fields.Date("Intake Date")
+    days_on_shelf = fields.Function(
+        fields.Integer("Days on Shelf"), 'get_days')
+    days_to_contract_end = fields.Function(
+        fields.Integer("Days to Contract End"), 'get_days')
+    days_to_expiry = fields.Function(
+        fields.Integer("Days to Expiry"), 'get_days')
+    pull_out = fields.Function(
+        fields.Boolean("Pull Out",
+            help="Past the contract's shelf limit or end, or within the "
+            "expiry margin of the lot."),
+        'get_days', searcher='search_pull_out')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('intake_date', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        "Consigned stock held per location, product and lot, in one query"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Location = pool.get('stock.location')
+        move = Move.__table__()
+        location = Location.__table__()
+        warehouse = Location.__table__()
+        source = Location.__table__()
+        consignment = location.join(warehouse, condition=(
+                (warehouse.type == 'warehouse')
+                & (warehouse.left < location.left)
+                & (warehouse.right > location.right))).select(
+            location.id, location.consignment_party,
+            warehouse.id.as_('outlet'),
+            where=(location.type == 'supplier')
+            & (location.consignment_party != Null))
+        into = move.to_location == consignment.id
+        received = into & (source.type == 'supplier') & (
+            source.consignment_party == Null)
+        query = consignment.join(move, condition=(
+                (move.to_location == consignment.id)
+                | (move.from_location == consignment.id))
+            ).join(source, condition=move.from_location == source.id
+            ).select(
+                Min(Case((into, move.id), else_=Null)).as_('id'),
+                consignment.consignment_party.as_('supplier'),
+                consignment.outlet.as_('outlet'),
+                consignment.id.as_('location'),
+                move.product.as_('product'),
+                move.lot.as_('lot'),
+                Sum(Case((into, move.internal_quantity),
+                        else_=-move.internal_quantity)).as_('quantity'),
+                Min(Case((received, Coalesce(
+                                move.effective_date, move.planned_date)),
+                        else_=Null)).as_('intake_date'),
+                where=move.state == 'done',
+                group_by=[consignment.consignment_party, consignment.outlet,
+                    consignment.id, move.product, move.lot],
+                having=Sum(Case((into, move.internal_quantity),
+                        else_=-move.internal_quantity)) > 0)
+        return query
+
+    def get_contract(self):
+        pool = Pool()
+        ContractLine = pool.get('consignment.contract.line')
+        Date = pool.get('ir.date')
+        line = ContractLine.find_for(
+            self.supplier, self.product, self.outlet, Date.today())
+        return line.contract if line else None
+
+    @classmethod
+    def get_days(cls, records, names):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        today = Date.today()
+        result = {n: {} for n in names}
+        for record in records:
+            contract = record.get_contract()
+            on_shelf = ((today - record.intake_date).days
+                if record.intake_date else None)
+            to_end = ((contract.end_date - today).days
+                if contract and contract.end_date else None)
+            expiry = getattr(record.lot, 'expiration_date', None)
+            to_expiry = (expiry - today).days if expiry else None
+            values = {
+                'days_on_shelf': on_shelf,
+                'days_to_contract_end': to_end,
+                'days_to_expiry': to_expiry,
+                'pull_out': record.is_pull_out(
+                    contract, on_shelf, to_end, to_expiry),
+                }
+            for name in names:
+                result[name][record.id] = values[name]
+        return result
+
+    def is_pull_out(self, contract, on_shelf, to_end, to_expiry):
+        "Tell if the goods must leave the shelf"
+        if to_end is not None and to_end < 0:
+            return True
+        if contract and contract.max_shelf_days and on_shelf is not None:
+            if on_shelf > contract.max_shelf_days:
+                return True
+        margin = Transaction().context.get('expiry_margin', 30)
+        if to_expiry is not None and to_expiry <= margin:
+            return True
+        return False
+
+    @classmethod
+    def search_pull_out(cls, name, clause):
+        _, operator, value = clause
+        records = cls.search([])
+        wanted = bool(value) if operator == '=' else not bool(value)
+        return [('id', 'in', [r.id for r in records if r.pull_out == wanted])]
