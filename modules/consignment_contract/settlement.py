@@ -397,16 +397,17 @@ class Settlement(Workflow, ModelSQL, ModelView):
         if outlets:
             where &= SQL_IN(
                 line.consignment_outlet, [int(o) for o in outlets])
-        outlet = line.consignment_outlet if per_outlet else Literal(None)
-        group_by = [line.party, line.currency]
+        columns = [line.party, line.currency]
         if per_outlet:
-            group_by.append(line.consignment_outlet)
-        cursor.execute(*line.select(
-                line.party, outlet, line.currency,
-                Min(line.consignment_date), Count(Literal('*')),
-                where=where, group_by=group_by))
+            columns.append(line.consignment_outlet)
+        cursor.execute(*line.select(*columns,
+                Min(line.consignment_date), Count(line.id),
+                where=where, group_by=columns))
         groups = {}
-        for supplier, outlet, currency, start, count in cursor:
+        for row in cursor:
+            supplier, currency = row[:2]
+            outlet = row[2] if per_outlet else None
+            start, count = row[-2:]
             if isinstance(start, str):
                 start = dt.date.fromisoformat(start)
             groups[(supplier, outlet, currency)] = (start, count)

@@ -98,6 +98,9 @@ class SettlementConcurrencyTestCase(unittest.TestCase):
                         SettlementConcurrencyError) as exception:
                     tx.rollback()
                     outcomes.append(exception)
+                except Exception as exception:
+                    tx.rollback()
+                    outcomes.append(repr(exception))
 
         threads = [threading.Thread(target=run) for _ in range(2)]
         for thread in threads:
@@ -105,6 +108,7 @@ class SettlementConcurrencyTestCase(unittest.TestCase):
         for thread in threads:
             thread.join()
 
+        self.assertFalse([o for o in outcomes if isinstance(o, str)])
         # One run settled the three suppliers, the other one failed
         self.assertEqual(sorted(o for o in outcomes if isinstance(o, int)),
             [3])
