@@ -2,7 +2,8 @@
 # this repository contains the full copyright notices and license terms.
 """The demo web client (sao) in a real browser.
 
-Builds a fresh demo database with ``scripts/setup_database.py``, serves it
+Uses the demo database of the run (built by ``scripts/setup_database.py``,
+see ``tests/conftest.py``), serves it
 with ``trytond`` and the sao of ``var/sao`` on a free loopback port, and
 drives Debian's headless Chromium with playwright like a person: log in as
 the Kota Kupang outlet clerk (Indonesian), open NTT Mart / Gerai Kabupaten,
@@ -22,14 +23,12 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-import uuid
 
 import pytest
 
-from trytond import backend, config
+from trytond import backend
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SCRIPT = os.path.join(ROOT, 'scripts', 'setup_database.py')
 SAO_ROOT = os.path.join(ROOT, 'var', 'sao')
 CHROMIUM = os.environ.get('CHROMIUM', '/usr/bin/chromium')
 CHROMIUM_ARGS = [
@@ -39,9 +38,7 @@ CHROMIUM_ARGS = [
     ]
 PASSWORD = 'kupang-demo-53'
 
-# bounds (seconds) of each wait; a run takes 0.5-1.5 min on SQLite and
-# 1-3 min on PostgreSQL, nearly all of it building the database
-SETUP_TIMEOUT = 240
+# bounds (seconds) of each wait
 SERVER_TIMEOUT = 60
 # milliseconds, for playwright
 UI_TIMEOUT = 30_000
@@ -75,42 +72,10 @@ def browser_available():
 
 
 @pytest.fixture(scope='module')
-def demo_database(browser_available, tmp_path_factory):
-    "Build a fresh demo database; yield its name, the config and the env"
-    env = {k: v for k, v in os.environ.items()
-        if k not in {'DB_NAME', 'DB_CACHE'}}
-    env['TRYTOND_WEB__ROOT'] = SAO_ROOT
-    if backend.name == 'sqlite':
-        directory = tmp_path_factory.mktemp('browser_db')
-        env['TRYTOND_DATABASE__PATH'] = str(directory)
-        name = 'demo'
-        args = ['--database', name]
-        config_file = os.path.join(ROOT, 'config', 'trytond.conf')
-        drop = None
-    else:
-        import psycopg
-        uri = config.get('database', 'uri').rstrip('/')
-        name = f'test_browser_{uuid.uuid4().hex[:12]}'
-        with psycopg.connect(uri + '/postgres', autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        args = ['--backend', 'postgresql', '--database', name]
-        config_file = os.path.join(ROOT, 'config', 'trytond-postgresql.conf')
-
-        def drop():
-            with psycopg.connect(uri + '/postgres', autocommit=True) as conn:
-                conn.execute(
-                    f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    try:
-        result = subprocess.run(
-            [sys.executable, SCRIPT, *args, '--password', PASSWORD],
-            env=env, cwd=ROOT, capture_output=True, text=True,
-            timeout=SETUP_TIMEOUT)
-        assert result.returncode == 0, result.stderr[-3000:]
-        assert "22 regency outlets" in result.stderr
-        yield name, config_file, env
-    finally:
-        if drop:
-            drop()
+def demo(browser_available, demo_database):
+    "The demo database of the run (tests/conftest.py): name, config, env"
+    env = dict(demo_database.env, TRYTOND_WEB__ROOT=SAO_ROOT)
+    return demo_database.name, demo_database.config_file, env
 
 
 def _free_port():
@@ -127,9 +92,9 @@ def _trytond():
 
 
 @pytest.fixture(scope='module')
-def server(demo_database, tmp_path_factory):
+def server(demo, tmp_path_factory):
     "Serve the demo database and sao; yield the base URL and the database"
-    name, config_file, env = demo_database
+    name, config_file, env = demo
     directory = tmp_path_factory.mktemp('browser_server')
     port = _free_port()
     # the -c file's [web] listen (127.0.0.1:8000 / 0.0.0.0:8000) overrides
