@@ -1,8 +1,7 @@
 # This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
 from collections import defaultdict
-from decimal import Decimal
 
-from sql import Literal, Null
+from sql import Null
 from sql.aggregate import Min, Sum
 from sql.conditionals import Case, Coalesce
 

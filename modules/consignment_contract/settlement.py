@@ -1,10 +1,12 @@
 # This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
 import datetime as dt
+from collections import defaultdict, namedtuple
 from decimal import Decimal
 
-from sql import Literal, Null
+from sql import Null
 from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Case, Coalesce
+from sql.functions import CurrentTimestamp
 
 from trytond import backend
 from trytond.i18n import gettext
@@ -22,6 +24,10 @@ from .exceptions import (
     SettlementDraftIntakeWarning)
 
 ZERO = Decimal(0)
+# The figures of a settled line, read in bulk without instantiating lines
+SettledLine = namedtuple('SettledLine', [
+        'quantity', 'unit_price', 'consignment_selling_price',
+        'consignment_contract', 'write_off', 'amount'])
 SQL_IN = fields.SQL_OPERATORS['in']
 
 
@@ -537,9 +543,42 @@ class Settlement(Workflow, ModelSQL, ModelView):
 
     @staticmethod
     def _is_write_off(line):
-        origin = line.origin
-        return bool(origin) and getattr(origin, '__name__', None) == (
-            'consignment.return.line')
+        return line.write_off
+
+    @classmethod
+    def get_settled_lines(cls, settlements):
+        "Return {settlement id: [SettledLine]} read in one query"
+        pool = Pool()
+        InvoiceLine = pool.get('account.invoice.line')
+        Contract = pool.get('consignment.contract')
+        line = InvoiceLine.__table__()
+        cursor = Transaction().connection.cursor()
+        result = defaultdict(list)
+        rows = []
+        for sub_ids in grouped_slice([s.id for s in settlements], 1000):
+            query = line.select(
+                line.consignment_settlement, line.quantity,
+                line.unit_price, line.consignment_selling_price,
+                line.consignment_contract, line.origin,
+                where=SQL_IN(line.consignment_settlement, list(sub_ids)))
+            cursor.execute(*query)
+            rows.extend(cursor)
+        contracts = {c.id: c for c in Contract.browse(
+                list({r[4] for r in rows if r[4]}))}
+        currencies = {s.id: s.currency for s in settlements}
+        for (settlement, quantity, unit_price, selling_price, contract,
+                origin) in rows:
+            quantity = Decimal(str(quantity or 0))
+            unit_price = Decimal(str(unit_price or 0))
+            if selling_price is not None:
+                selling_price = Decimal(str(selling_price))
+            result[settlement].append(SettledLine(
+                    quantity, unit_price, selling_price,
+                    contracts.get(contract),
+                    bool(origin) and origin.startswith(
+                        'consignment.return.line,'),
+                    currencies[settlement].round(quantity * unit_price)))
+        return result
 
     def _get_damaged_goods(self, lines):
         """Return the supplier's share of the goods written off in the
@@ -575,9 +614,8 @@ class Settlement(Workflow, ModelSQL, ModelView):
                 ('id', '!=', self.id),
                 ])
 
-    def compute_amounts(self):
-        "Set the amounts of the settlement from its lines"
-        lines = self.lines
+    def compute_amounts(self, lines):
+        "Set the amounts of the settlement from its SettledLine's"
         contracts = self._line_contracts(lines)
         round_ = self.currency.round
         self.gross_sales = round_(self._get_gross_sales(lines))
@@ -669,14 +707,17 @@ class Settlement(Workflow, ModelSQL, ModelView):
             for paid in [settlement] + list(settlement.carried_from):
                 new_lines.extend(paid._get_deduction_lines(invoice))
         InvoiceLine.save(new_lines)
-        attach = []
+        # Attach the settled lines in SQL: the run owns them and they match
+        # the invoice (company, party, currency, type) by construction
+        line = InvoiceLine.__table__()
+        cursor = Transaction().connection.cursor()
+        user = Transaction().user
         for settlement in settlements:
-            lines = [l for s in [settlement] + list(settlement.carried_from)
-                for l in s.lines]
-            if lines:
-                attach.extend((lines, {'invoice': settlement.invoice.id}))
-        if attach:
-            InvoiceLine.write(*attach)
+            ids = [settlement.id] + [s.id for s in settlement.carried_from]
+            cursor.execute(*line.update(
+                    [line.invoice, line.write_uid, line.write_date],
+                    [settlement.invoice.id, user, CurrentTimestamp()],
+                    where=SQL_IN(line.consignment_settlement, ids)))
         Invoice.update_taxes(invoices)
         cls.save(settlements)
 
@@ -698,8 +739,9 @@ class Settlement(Workflow, ModelSQL, ModelView):
     def confirm(cls, settlements):
         cls.set_number(settlements)
         to_invoice, carried = [], []
+        figures = cls.get_settled_lines(settlements)
         for settlement in settlements:
-            held = settlement.compute_amounts()
+            held = settlement.compute_amounts(figures.get(settlement.id, []))
             if not settlement.held:
                 to_invoice.append(settlement)
                 for previous in held:

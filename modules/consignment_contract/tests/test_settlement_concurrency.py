@@ -117,7 +117,7 @@ class SettlementConcurrencyTestCase(unittest.TestCase):
 
         # The retry of the failed run finds nothing new
         with Transaction().start(
-                DB_NAME, USER, context={'company': company_id}) as tx:
+                DB_NAME, USER, context={'company': company_id}):
             pool = Pool()
             Company = pool.get('company.company')
             InvoiceLine = pool.get('account.invoice.line')
