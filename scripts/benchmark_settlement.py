@@ -146,7 +146,7 @@ def insert_lines(ids, count, args, date):
                     "Barang konsinyasi", 1.0, Decimal('20000'),
                     outlets[i % len(outlets)], Decimal('25000'),
                     date, USER, now])
-            if len(batch) == 5000:
+            if len(batch) == 2000:
                 cursor.execute(*table.insert(columns, batch))
                 batch = []
         if batch:
