@@ -88,6 +88,15 @@ class Configuration(
                 ],
             help="The revenue account credited with the display fees, "
             "settlement fees and damaged goods deducted from consignors."))
+    host_share_account = fields.MultiValue(fields.Many2One(
+            'account.account', "Host Share Account",
+            domain=[
+                ('company', '=', Eval('context', {}).get('company', -1)),
+                ('type.expense', '=', True),
+                ('closed', '!=', True),
+                ],
+            help="The expense account debited with what the host "
+            "institutions of the outlets receive."))
     till_negative_stock = fields.Boolean(
         "Allow Negative Stock at the Till",
         help="If unchecked, a till sale of more than the own and consigned "
@@ -98,7 +107,7 @@ class Configuration(
         pool = Pool()
         if field in {'contract_sequence', 'intake_sequence',
                 'settlement_sequence', 'settle_per_outlet',
-                'settlement_deduction_account'}:
+                'settlement_deduction_account', 'host_share_account'}:
             return pool.get('consignment.configuration.sequence')
         return super().multivalue_model(field)
 
@@ -163,6 +172,13 @@ class ConfigurationSequence(ModelSQL, CompanyValueMixin):
         domain=[
             ('company', '=', Eval('company', -1)),
             ('type', '!=', None),
+            ('closed', '!=', True),
+            ])
+    host_share_account = fields.Many2One(
+        'account.account', "Host Share Account",
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ('type.expense', '=', True),
             ('closed', '!=', True),
             ])
     default_settlement_sequence = default_sequence(

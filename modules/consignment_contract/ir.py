@@ -14,3 +14,6 @@ class Cron(metaclass=PoolMeta):
         cls.method.selection.append(
             ('consignment.settlement|settle_due',
                 "Settle Consignments at Period End"))
+        cls.method.selection.append(
+            ('consignment.host_share|create_due',
+                "Pay Host Institutions at Month End"))
