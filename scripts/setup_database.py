@@ -128,10 +128,13 @@ def main(argv=None):
 
     from ntt_mart.deploy import (
         close_config_wizard, setup_accounting, setup_certification,
-        setup_company, setup_outlets, setup_users)
+        setup_company, setup_consignment, setup_outlets,
+        setup_payment_methods, setup_users)
     config = pconfig.set_trytond(args.database, config_file=args.config)
     company = setup_company(config, pkp=args.pkp)
     setup_accounting(company, year=args.year, config=config)
+    setup_payment_methods(company, config=config)
+    setup_consignment(company, config=config)
     setup_certification(config)
     hub, outlets = setup_outlets(config)
     if args.demo:

@@ -30,6 +30,13 @@ def test_setup_database_twice(demo_database):
                 "WHERE type = 'standard'")[0][0],
             'users': sorted(r[0] for r in query(
                     "SELECT login FROM res_user WHERE login != 'root'")),
+            'payment_methods': sorted(r[0] for r in query(
+                    "SELECT name FROM account_invoice_payment_method")),
+            'till_methods': sorted(r[0] for r in query(
+                    "SELECT name FROM sale_point_payment_method")),
+            'host_share_account': query(
+                "SELECT a.code FROM consignment_configuration_sequence AS c "
+                "JOIN account_account AS a ON c.host_share_account = a.id"),
             'wizard_open': query(
                 "SELECT COUNT(*) FROM ir_module_config_wizard_item "
                 "WHERE state != 'done'")[0][0],
@@ -43,6 +50,9 @@ def test_setup_database_twice(demo_database):
         'accounts': 1,
         'periods': 12,
         'users': ['admin', 'kupang', 'provinsi'],
+        'payment_methods': ['QRIS', 'Transfer Bank', 'Tunai Gerai'],
+        'till_methods': ['QRIS', 'Tunai'],
+        'host_share_account': [('61210',)],
         'wizard_open': 0,
         }
     second = demo_database.set_up()

@@ -17,7 +17,8 @@ from stock_regency.tests.tools import create_outlet
 
 __all__ = [
     'setup_company', 'setup_accounting', 'setup_certification',
-    'setup_outlets', 'setup_users', 'close_config_wizard',
+    'setup_outlets', 'setup_payment_methods', 'setup_consignment',
+    'setup_users', 'close_config_wizard',
     'COMPANY_NAME', 'TIMEZONE']
 
 COMPANY_NAME = "NTT Mart"
@@ -166,6 +167,87 @@ def setup_outlets(config=None, lead_time_timor=dt.timedelta(days=1),
         outlets[code] = create_outlet(
             regency, hub=hub, lead_time=lead_time, code=code, config=config)
     return hub, outlets
+
+
+def _accounts(company, config=None):
+    Account = Model.get('account.account', config=config)
+    return {a.code: a for a in Account.find([
+                ('company', '=', company.id), ('code', '!=', None)])}
+
+
+def setup_payment_methods(company, config=None):
+    """Create the ways money moves: cash at the outlet, bank transfer and
+    QRIS, for paying invoices (suppliers, host institutions) and at the till
+
+    QRIS receipts go to the QRIS clearing account (11210, QRIS dalam
+    penyelesaian) until the acquirer pays them out to the bank.  Returns the invoice payment methods and the till
+    payment methods by key ('cash', 'bank', 'qris')."""
+    Journal = Model.get('account.journal', config=config)
+    InvoiceMethod = Model.get('account.invoice.payment.method', config=config)
+    TillMethod = Model.get('sale.point.payment.method', config=config)
+    accounts = _accounts(company, config=config)
+    journals = {}
+    for key, code, name in [
+            ('cash', 'CASH', "Kas"),
+            ('bank', 'BANK', "Bank"),
+            ('qris', 'QRIS', "QRIS"),
+            ]:
+        found = Journal.find([('code', '=', code)], limit=1)
+        if found:
+            journals[key], = found
+            continue
+        journal = Journal(name=name, code=code, type='cash')
+        journal.save()
+        journals[key] = journal
+    invoice_methods, till_methods = {}, {}
+    for key, name, code in [
+            ('cash', "Tunai Gerai", '11100'),
+            ('bank', "Transfer Bank", '11200'),
+            ('qris', "QRIS", '11210'),
+            ]:
+        found = InvoiceMethod.find([
+                ('company', '=', company.id), ('name', '=', name)])
+        if found:
+            invoice_methods[key], = found
+        else:
+            method = InvoiceMethod(name=name, journal=journals[key])
+            method.credit_account = accounts[code]
+            method.debit_account = accounts[code]
+            method.save()
+            invoice_methods[key] = method
+    for key, name, code, cash in [
+            ('cash', "Tunai", '11100', True),
+            ('qris', "QRIS", '11210', False),
+            ]:
+        found = TillMethod.find([
+                ('company', '=', company.id), ('name', '=', name)])
+        if found:
+            till_methods[key], = found
+        else:
+            method = TillMethod(name=name, account=accounts[code], cash=cash)
+            method.save()
+            till_methods[key] = method
+    return invoice_methods, till_methods
+
+
+def setup_consignment(company, config=None):
+    """Configure the consignment settlements: fees deducted from
+    consignors are facilitation revenue (41300), host institutions' shares
+    an operating expense (61210)"""
+    Configuration = Model.get('consignment.configuration', config=config)
+    accounts = _accounts(company, config=config)
+    configuration = Configuration(1)
+    changed = False
+    for field, code in [
+            ('settlement_deduction_account', '41300'),
+            ('host_share_account', '61210'),
+            ]:
+        if not getattr(configuration, field):
+            setattr(configuration, field, accounts[code])
+            changed = True
+    if changed:
+        configuration.save()
+    return configuration
 
 
 def setup_users(password, config=None):
