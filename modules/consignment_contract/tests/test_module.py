@@ -3,7 +3,8 @@ import datetime as dt
 from decimal import Decimal
 
 from consignment_contract.stock import order_sources
-from trytond.tests.test_tryton import ModuleTestCase
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 
 class ConsignmentContractTestCase(ModuleTestCase):
@@ -24,10 +25,65 @@ class ConsignmentContractTestCase(ModuleTestCase):
             order_sources(['own'], [1, 2], fifo, 'own_first'),
             ['own', 2, 1])
 
-    def test_commission_price(self):
-        "Commission pricing keeps the supplier's share of the selling price"
+    @with_transaction()
+    def test_contract_line_unit_price(self):
+        "The contract line prices what the consignor is owed per unit sold"
+        pool = Pool()
+        ContractLine = pool.get('consignment.contract.line')
+        line = ContractLine(pricing='commission', commission=Decimal('0.2'))
         self.assertEqual(
-            Decimal('25000') * (1 - Decimal('0.2')), Decimal('20000'))
+            line.get_unit_price(Decimal('25000')), Decimal('20000'))
+        self.assertIsNone(line.get_unit_price(None))
+        line = ContractLine(
+            pricing='consignor_price', consignor_price=Decimal('18000'))
+        self.assertEqual(
+            line.get_unit_price(Decimal('25000')), Decimal('18000'))
+
+    @with_transaction()
+    def test_host_share_amount(self):
+        "The host's share of a commission, rounded to the rupiah"
+        pool = Pool()
+        Location = pool.get('stock.location')
+        Currency = pool.get('currency.currency')
+        idr = Currency(rounding=Decimal('1'), digits=0)
+        outlet = Location(
+            host_share_method='commission',
+            host_commission_rate=Decimal('0.1250'))
+        self.assertEqual(
+            outlet.host_share_amount(Decimal('185003'), idr),
+            Decimal('23125'))
+        outlet = Location(
+            host_share_method='fixed', host_monthly_fee=Decimal('500000'))
+        self.assertEqual(
+            outlet.host_share_amount(Decimal('185000'), idr), Decimal('0'))
+
+    @with_transaction()
+    def test_host_share_fixed_months(self):
+        "Each month of the fixed host fee is charged once"
+        pool = Pool()
+        HostShare = pool.get('consignment.host_share')
+        Location = pool.get('stock.location')
+        outlet = Location(
+            host_share_start=None, opening_date=dt.date(2026, 3, 15))
+        share = HostShare(outlet=outlet, cutoff_date=dt.date(2026, 5, 31))
+        self.assertEqual(
+            share._fixed_months(None), (dt.date(2026, 3, 15), 3))
+        share = HostShare(outlet=outlet, cutoff_date=dt.date(2026, 6, 30))
+        self.assertEqual(
+            share._fixed_months(dt.date(2026, 5, 31)),
+            (dt.date(2026, 6, 1), 1))
+        # June was charged by a share cut off mid-June
+        self.assertEqual(
+            share._fixed_months(dt.date(2026, 6, 15)),
+            (dt.date(2026, 6, 16), 0))
+        share = HostShare(outlet=outlet, cutoff_date=dt.date(2026, 7, 31))
+        self.assertEqual(
+            share._fixed_months(dt.date(2026, 6, 15)),
+            (dt.date(2026, 6, 16), 1))
+        outlet.host_share_start = dt.date(2026, 7, 1)
+        share = HostShare(outlet=outlet, cutoff_date=dt.date(2026, 7, 31))
+        self.assertEqual(
+            share._fixed_months(None), (dt.date(2026, 7, 1), 1))
 
 
 del ModuleTestCase
