@@ -22,10 +22,31 @@ run_sqlite() {
     return $status
 }
 
+# PostgreSQL caches each activated module set as a template database
+# ("test-<hash>", DB_CACHE=postgresql://): a scenario's database is then a
+# copy of the template instead of a pg_restore.  The key ignores code and
+# XML changes, so the templates of earlier runs are dropped first.
+drop_pg_templates() {
+    "$PY" - "$pg_uri" <<'PYEOF'
+import sys
+import psycopg
+from psycopg import sql
+with psycopg.connect(sys.argv[1].rstrip('/') + '/postgres',
+        autocommit=True) as conn:
+    names = [r[0] for r in conn.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'test-%'")]
+    for name in names:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            .format(sql.Identifier(name)))
+print(f"dropped {len(names)} cached template databases", file=sys.stderr)
+PYEOF
+}
+
 run_postgresql() {
     local start=$(date +%s) status=0
+    drop_pg_templates
     env TRYTOND_DATABASE__URI="$pg_uri" DB_NAME="test_ntt_mart_$$" \
-        DB_CACHE="$PWD/var/test-cache/postgresql" \
+        DB_CACHE="postgresql://" \
         "$PY" -m pytest "$@" || status=$?
     echo "PostgreSQL suite: $(( $(date +%s) - start )) s, exit $status"
     return $status
