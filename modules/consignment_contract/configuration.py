@@ -97,6 +97,19 @@ class Configuration(
                 ],
             help="The expense account debited with what the host "
             "institutions of the outlets receive."))
+    write_off_account = fields.MultiValue(fields.Many2One(
+            'account.account', "Consigned Write-off Account",
+            domain=[
+                ('company', '=', Eval('context', {}).get('company', -1)),
+                ('type.expense', '=', True),
+                ('closed', '!=', True),
+                ],
+            help="The expense account of consigned goods written off: "
+            "debited with their value owed to the consignor and credited "
+            "with the consignor's share deducted at settlement, so that "
+            "only the company's share of the loss remains.\n"
+            "Leave empty to use the product's expense account and the "
+            "settlement deduction account."))
     till_negative_stock = fields.Boolean(
         "Allow Negative Stock at the Till",
         help="If unchecked, a till sale of more than the own and consigned "
@@ -107,7 +120,8 @@ class Configuration(
         pool = Pool()
         if field in {'contract_sequence', 'intake_sequence',
                 'settlement_sequence', 'settle_per_outlet',
-                'settlement_deduction_account', 'host_share_account'}:
+                'settlement_deduction_account', 'host_share_account',
+                'write_off_account'}:
             return pool.get('consignment.configuration.sequence')
         return super().multivalue_model(field)
 
@@ -176,6 +190,13 @@ class ConfigurationSequence(ModelSQL, CompanyValueMixin):
             ])
     host_share_account = fields.Many2One(
         'account.account', "Host Share Account",
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ('type.expense', '=', True),
+            ('closed', '!=', True),
+            ])
+    write_off_account = fields.Many2One(
+        'account.account', "Consigned Write-off Account",
         domain=[
             ('company', '=', Eval('company', -1)),
             ('type.expense', '=', True),

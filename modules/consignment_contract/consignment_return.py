@@ -241,6 +241,7 @@ class ConsignmentReturnLine(ModelSQL, ModelView):
         value; the settlement deducts the supplier's share of the loss"""
         pool = Pool()
         ContractLine = pool.get('consignment.contract.line')
+        Configuration = pool.get('consignment.configuration')
         InvoiceLine = pool.get('account.invoice.line')
         return_ = self.return_
         contract_line = ContractLine.find_for(
@@ -255,6 +256,10 @@ class ConsignmentReturnLine(ModelSQL, ModelView):
             product=self.product, quantity=self.quantity, unit=self.unit,
             origin=self)
         line.on_change_product()
+        account = Configuration(1).get_multivalue(
+            'write_off_account', company=return_.company.id)
+        if account:
+            line.account = account
         with Transaction().set_context(company=return_.company.id):
             line.unit_price = contract_line.get_unit_price(
                 contract_line.selling_price, self.unit)

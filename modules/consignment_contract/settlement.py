@@ -657,12 +657,19 @@ class Settlement(Workflow, ModelSQL, ModelView):
         invoice.on_change_party()
         return invoice
 
-    def _get_deduction_line(self, invoice, description, amount):
+    def _get_deduction_line(self, invoice, description, amount, field=None):
         pool = Pool()
         InvoiceLine = pool.get('account.invoice.line')
         Configuration = pool.get('consignment.configuration')
-        account = Configuration(1).get_multivalue(
-            'settlement_deduction_account', company=self.company.id)
+        config = Configuration(1)
+        account = None
+        if field == 'damaged_goods':
+            # The consignor's share of a loss reduces the loss expensed
+            account = config.get_multivalue(
+                'write_off_account', company=self.company.id)
+        if not account:
+            account = config.get_multivalue(
+                'settlement_deduction_account', company=self.company.id)
         if not account:
             raise SettlementError(gettext(
                     'consignment_contract.msg_settlement_no_deduction_account',
@@ -687,7 +694,7 @@ class Settlement(Workflow, ModelSQL, ModelView):
                         invoice,
                         gettext('consignment_contract.' + msg,
                             settlement=self.number),
-                        amount))
+                        amount, field=field))
         return lines
 
     @classmethod

@@ -233,7 +233,8 @@ def setup_payment_methods(company, config=None):
 def setup_consignment(company, config=None):
     """Configure the consignment settlements: fees deducted from
     consignors are facilitation revenue (41300), host institutions' shares
-    an operating expense (61210)"""
+    an operating expense (61210), consigned goods written off a loss
+    (81200) reduced by the consignor's share"""
     Configuration = Model.get('consignment.configuration', config=config)
     accounts = _accounts(company, config=config)
     configuration = Configuration(1)
@@ -241,6 +242,7 @@ def setup_consignment(company, config=None):
     for field, code in [
             ('settlement_deduction_account', '41300'),
             ('host_share_account', '61210'),
+            ('write_off_account', '81200'),
             ]:
         if not getattr(configuration, field):
             setattr(configuration, field, accounts[code])
