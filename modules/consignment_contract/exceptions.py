@@ -53,3 +53,7 @@ class SettlementDraftIntakeWarning(UserWarning):
 
 class ConsignmentReturnError(UserError):
     pass
+
+
+class UnsoldGoodsError(UserError):
+    pass
