@@ -1,4 +1,5 @@
 # This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
+import datetime as dt
 from collections import defaultdict
 
 from sql import Cast, Literal, Null
@@ -280,6 +281,8 @@ class _SQLiteJulianDay(Function):
 
 def days_between(start, end):
     "Return the SQL expression of the number of days from start to end"
+    start, end = [Literal(d) if isinstance(d, dt.date) else d
+        for d in [start, end]]
     if backend.name == 'sqlite':
         return Cast(
             _SQLiteJulianDay(end) - _SQLiteJulianDay(start), 'INTEGER')
