@@ -179,7 +179,8 @@ class Contract(Workflow, ModelSQL, ModelView, ChatMixin):
                 })
         cls.__rpc__.update({
                 'process_unsold': RPC(
-                    readonly=False, instantiate=0, fresh_session=True),
+                    readonly=False, instantiate=0, fresh_session=True,
+                    result=lambda r: [list(map(int, d)) for d in r]),
                 })
 
     @classmethod
