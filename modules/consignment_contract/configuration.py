@@ -110,6 +110,11 @@ class Configuration(
             "only the company's share of the loss remains.\n"
             "Leave empty to use the product's expense account and the "
             "settlement deduction account."))
+    pull_out_expiry_margin = fields.Integer(
+        "Pull-out Expiry Margin", required=True,
+        domain=[('pull_out_expiry_margin', '>=', 0)],
+        help="The number of days before its expiry date from which a lot "
+        "is on the pull-out list.")
     till_negative_stock = fields.Boolean(
         "Allow Negative Stock at the Till",
         help="If unchecked, a till sale of more than the own and consigned "
@@ -142,6 +147,10 @@ class Configuration(
     @classmethod
     def default_settlement_period(cls):
         return 'monthly'
+
+    @classmethod
+    def default_pull_out_expiry_margin(cls):
+        return 30
 
     @classmethod
     def default_till_negative_stock(cls):

@@ -1,15 +1,20 @@
 # This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
+import datetime as dt
 from collections import defaultdict
 
-from sql import Null
+from sql import Cast, Literal, Null
 from sql.aggregate import Min, Sum
 from sql.conditionals import Case, Coalesce
+from sql.functions import Function
+
+from trytond import backend
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.report import Report
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .exceptions import ConsignmentReturnError
@@ -274,6 +279,21 @@ class ReturnNote(Report):
     __name__ = 'consignment.return.note'
 
 
+class _SQLiteJulianDay(Function):
+    __slots__ = ()
+    _function = 'JULIANDAY'
+
+
+def days_between(start, end):
+    "Return the SQL expression of the number of days from start to end"
+    start, end = [Literal(d) if isinstance(d, dt.date) else d
+        for d in [start, end]]
+    if backend.name == 'sqlite':
+        return Cast(
+            _SQLiteJulianDay(end) - _SQLiteJulianDay(start), 'INTEGER')
+    return end - start
+
+
 class Aging(ModelSQL, ModelView):
     "Consigned Stock Aging"
     __name__ = 'consignment.aging'
@@ -283,19 +303,19 @@ class Aging(ModelSQL, ModelView):
     location = fields.Many2One('stock.location', "Consignment Location")
     product = fields.Many2One('product.product', "Product")
     lot = fields.Many2One('stock.lot', "Lot")
+    contract = fields.Many2One(
+        'consignment.contract', "Contract",
+        help="The contract that prices the goods today: the active one, "
+        "else the last one that ran.")
     quantity = fields.Float("Quantity")
     intake_date = fields.Date("Intake Date")
-    days_on_shelf = fields.Function(
-        fields.Integer("Days on Shelf"), 'get_days')
-    days_to_contract_end = fields.Function(
-        fields.Integer("Days to Contract End"), 'get_days')
-    days_to_expiry = fields.Function(
-        fields.Integer("Days to Expiry"), 'get_days')
-    pull_out = fields.Function(
-        fields.Boolean("Pull Out",
+    days_on_shelf = fields.Integer("Days on Shelf")
+    days_to_contract_end = fields.Integer("Days to Contract End")
+    days_to_expiry = fields.Integer("Days to Expiry")
+    pull_out = fields.Function(fields.Boolean("Pull Out",
             help="Past the contract's shelf limit or end, or within the "
             "expiry margin of the lot."),
-        'get_days', searcher='search_pull_out')
+        'get_pull_out', searcher='search_pull_out')
 
     @classmethod
     def __setup__(cls):
@@ -303,8 +323,19 @@ class Aging(ModelSQL, ModelView):
         cls._order = [('intake_date', 'ASC'), ('id', 'ASC')]
 
     @classmethod
-    def table_query(cls):
-        "Consigned stock held per location, product and lot, in one query"
+    def expiry_margin(cls):
+        """Return the number of days before expiry from which goods are
+        pulled out: the context's expiry_margin, else the configuration"""
+        pool = Pool()
+        Configuration = pool.get('consignment.configuration')
+        margin = Transaction().context.get('expiry_margin')
+        if margin is None:
+            margin = Configuration(1).pull_out_expiry_margin
+        return int(margin or 0)
+
+    @classmethod
+    def _held_query(cls):
+        "Consigned stock held per location, product and lot"
         pool = Pool()
         Move = pool.get('stock.move')
         Location = pool.get('stock.location')
@@ -323,7 +354,7 @@ class Aging(ModelSQL, ModelView):
         into = move.to_location == consignment.id
         received = into & (source.type == 'supplier') & (
             source.consignment_party == Null)
-        query = consignment.join(move, condition=(
+        return consignment.join(move, condition=(
                 (move.to_location == consignment.id)
                 | (move.from_location == consignment.id))
             ).join(source, condition=move.from_location == source.id
@@ -344,56 +375,104 @@ class Aging(ModelSQL, ModelView):
                     consignment.id, move.product, move.lot],
                 having=Sum(Case((into, move.internal_quantity),
                         else_=-move.internal_quantity)) > 0)
-        return query
-
-    def get_contract(self):
-        pool = Pool()
-        ContractLine = pool.get('consignment.contract.line')
-        Date = pool.get('ir.date')
-        line = ContractLine.find_for(
-            self.supplier, self.product, self.outlet, Date.today())
-        return line.contract if line else None
 
     @classmethod
-    def get_days(cls, records, names):
+    def _contract_query(cls, held, today):
+        """Return the scalar subquery of the contract pricing the held goods
+        on the date, as ContractLine.find_for: the active contract covering
+        the date, else the last one that ran"""
         pool = Pool()
+        Contract = pool.get('consignment.contract')
+        ContractLine = pool.get('consignment.contract.line')
+        ContractOutlet = pool.get('consignment.contract-stock.location')
+        contract = Contract.__table__()
+        line = ContractLine.__table__()
+        outlet = ContractOutlet.__table__()
+        covers = ((contract.state == 'active')
+            & ((contract.end_date == Null) | (contract.end_date >= today)))
+        return line.join(contract, condition=line.contract == contract.id
+            ).join(outlet, condition=outlet.contract == contract.id
+            ).select(contract.id,
+                where=(contract.supplier == held.supplier)
+                & (outlet.outlet == held.outlet)
+                & (line.product == held.product)
+                & contract.state.in_(['active', 'expired', 'terminated'])
+                & (contract.start_date <= today),
+                order_by=[
+                    Case((covers, 0), else_=1),
+                    contract.start_date.desc,
+                    contract.id.desc,
+                    ],
+                limit=1)
+
+    @classmethod
+    def table_query(cls):
+        """Consigned stock held per location, product and lot with its day
+        counts and pull-out flag, in one query"""
+        pool = Pool()
+        Contract = pool.get('consignment.contract')
+        Lot = pool.get('stock.lot')
         Date = pool.get('ir.date')
         today = Date.today()
-        result = {n: {} for n in names}
-        for record in records:
-            contract = record.get_contract()
-            on_shelf = ((today - record.intake_date).days
-                if record.intake_date else None)
-            to_end = ((contract.end_date - today).days
-                if contract and contract.end_date else None)
-            expiry = getattr(record.lot, 'expiration_date', None)
-            to_expiry = (expiry - today).days if expiry else None
-            values = {
-                'days_on_shelf': on_shelf,
-                'days_to_contract_end': to_end,
-                'days_to_expiry': to_expiry,
-                'pull_out': record.is_pull_out(
-                    contract, on_shelf, to_end, to_expiry),
-                }
-            for name in names:
-                result[name][record.id] = values[name]
-        return result
+        margin = cls.expiry_margin()
 
-    def is_pull_out(self, contract, on_shelf, to_end, to_expiry):
-        "Tell if the goods must leave the shelf"
-        if to_end is not None and to_end < 0:
-            return True
-        if contract and contract.max_shelf_days and on_shelf is not None:
-            if on_shelf > contract.max_shelf_days:
-                return True
-        margin = Transaction().context.get('expiry_margin', 30)
-        if to_expiry is not None and to_expiry <= margin:
-            return True
-        return False
+        held = cls._held_query()
+        priced = held.select(
+            held.id, held.supplier, held.outlet, held.location,
+            held.product, held.lot, held.quantity, held.intake_date,
+            cls._contract_query(held, today).as_('contract'))
+        contract = Contract.__table__()
+        lot = Lot.__table__()
+        on_shelf = days_between(priced.intake_date, today)
+        to_end = days_between(today, contract.end_date)
+        to_expiry = days_between(today, lot.expiration_date)
+        pull_out = ((to_end < 0)
+            | contract.state.in_(['expired', 'terminated'])
+            | (on_shelf > contract.max_shelf_days)
+            | (to_expiry <= margin))
+        return priced.join(contract, 'LEFT',
+                condition=priced.contract == contract.id
+            ).join(lot, 'LEFT', condition=priced.lot == lot.id
+            ).select(
+                priced.id.as_('id'),
+                priced.supplier.as_('supplier'),
+                priced.outlet.as_('outlet'),
+                priced.location.as_('location'),
+                priced.product.as_('product'),
+                priced.lot.as_('lot'),
+                priced.contract.as_('contract'),
+                priced.quantity.as_('quantity'),
+                priced.intake_date.as_('intake_date'),
+                on_shelf.as_('days_on_shelf'),
+                to_end.as_('days_to_contract_end'),
+                to_expiry.as_('days_to_expiry'),
+                Case((pull_out, Literal(True)),
+                    else_=Literal(False)).as_('pull_out'))
+
+    @classmethod
+    def get_pull_out(cls, records, name):
+        "Read the pull-out flag computed by table_query"
+        transaction = Transaction()
+        table = cls.__table__()
+        cursor = transaction.connection.cursor()
+        in_ = fields.SQL_OPERATORS['in']
+        result = {}
+        for sub_ids in grouped_slice(
+                [r.id for r in records], backend.MAX_QUERY_PARAMS // 2):
+            cursor.execute(*table.select(table.id, table.pull_out,
+                    where=in_(table.id, list(sub_ids))))
+            # SQLite returns the flag as 0 or 1
+            result.update((id_, bool(flag)) for id_, flag in cursor)
+        return result
 
     @classmethod
     def search_pull_out(cls, name, clause):
         _, operator, value = clause
-        records = cls.search([])
-        wanted = bool(value) if operator == '=' else not bool(value)
-        return [('id', 'in', [r.id for r in records if r.pull_out == wanted])]
+        table = cls.__table__()
+        Operator = fields.SQL_OPERATORS[operator]
+        if operator in {'in', 'not in'}:
+            value = [bool(v) for v in value]
+        else:
+            value = bool(value)
+        return [('id', 'in', table.select(table.id,
+                    where=Operator(table.pull_out, value)))]

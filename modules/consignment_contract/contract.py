@@ -1,4 +1,5 @@
 # This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
+from collections import defaultdict
 from decimal import Decimal
 
 from trytond.i18n import gettext
@@ -7,13 +8,15 @@ from trytond.model import (
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.product import price_digits, round_price
 from trytond.pool import Pool
-from trytond.pyson import Eval
+from trytond.pyson import Bool, Date, Eval
+from trytond.rpc import RPC
 from trytond.transaction import Transaction
+from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .configuration import SETTLEMENT_PERIODS
 from .exceptions import (
     ConsignorPriceWarning, ContractDeleteError, ContractOverlapError,
-    ContractValidationError)
+    ContractValidationError, UnsoldGoodsError)
 
 PRICING_MODES = [
     ('consignor_price', "Consignor Price"),
@@ -117,6 +120,16 @@ class Contract(Workflow, ModelSQL, ModelView, ChatMixin):
     lines = fields.One2Many(
         'consignment.contract.line', 'contract', "Lines", states=_states)
     comment = fields.Text("Comment")
+    unsold_processed = fields.Date(
+        "Unsold Goods Processed", readonly=True,
+        help="The date the goods still held at the end of the contract "
+        "were returned, bought out or written off.")
+    returns = fields.One2Many(
+        'consignment.return', 'contract', "Returns and Write-offs",
+        readonly=True)
+    purchases = fields.One2Many(
+        'purchase.purchase', 'origin', "Buy-Out Purchases", readonly=True,
+        help="The purchases of the unsold goods bought outright.")
     state = fields.Selection([
             ('draft', "Draft"),
             ('active', "Active"),
@@ -155,6 +168,19 @@ class Contract(Workflow, ModelSQL, ModelView, ChatMixin):
                     'invisible': Eval('state') != 'active',
                     'depends': ['state'],
                     },
+                'unsold_goods': {
+                    'invisible': (Bool(Eval('unsold_processed'))
+                        | ~(Eval('state').in_(['expired', 'terminated'])
+                            | ((Eval('state') == 'active')
+                                & Bool(Eval('end_date'))
+                                & (Eval('end_date', Date()) < Date())))),
+                    'depends': ['state', 'end_date', 'unsold_processed'],
+                    },
+                })
+        cls.__rpc__.update({
+                'process_unsold': RPC(
+                    readonly=False, instantiate=0, fresh_session=True,
+                    result=lambda r: [list(map(int, d)) for d in r]),
                 })
 
     @classmethod
@@ -252,6 +278,9 @@ class Contract(Workflow, ModelSQL, ModelView, ChatMixin):
         default.setdefault('number')
         default.setdefault('document')
         default.setdefault('document_name')
+        default.setdefault('unsold_processed')
+        default.setdefault('returns')
+        default.setdefault('purchases')
         return super().copy(contracts, default=default)
 
     def covers(self, outlet, date):
@@ -388,6 +417,279 @@ class Contract(Workflow, ModelSQL, ModelView, ChatMixin):
                 ('end_date', '<', date),
                 ])
         cls.expire(contracts)
+
+    # ---- Unsold goods at the end of the contract ------------------------
+
+    @property
+    def has_ended(self):
+        "Tell if the contract is over: expired, terminated or past its end"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        company = getattr(self, 'company', None)
+        with Transaction().set_context(
+                company=company.id if company else None):
+            today = Date.today()
+        return (self.state in {'expired', 'terminated'}
+            or (self.state == 'active'
+                and self.end_date and self.end_date < today))
+
+    @classmethod
+    @ModelView.button_action('consignment_contract.wizard_contract_unsold')
+    def unsold_goods(cls, contracts):
+        pass
+
+    @classmethod
+    def check_unsold(cls, contracts):
+        "Refuse processing the unsold goods of a running or processed contract"
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        lang = Lang.get()
+        for contract in contracts:
+            if not contract.has_ended:
+                raise UnsoldGoodsError(gettext(
+                        'consignment_contract.msg_unsold_contract_running',
+                        contract=contract.rec_name))
+            if contract.unsold_processed:
+                raise UnsoldGoodsError(gettext(
+                        'consignment_contract.msg_unsold_processed',
+                        contract=contract.rec_name,
+                        date=lang.strftime(contract.unsold_processed)))
+
+    @classmethod
+    def get_unsold_held(cls, contracts):
+        """Return the consignment.aging rows of the goods still held under the
+        contracts (the contract that prices them today), in one search"""
+        pool = Pool()
+        Aging = pool.get('consignment.aging')
+        if not contracts:
+            return []
+        return Aging.search([
+                ('contract', 'in', [c.id for c in contracts]),
+                ], order=[
+                ('contract', 'ASC'), ('outlet', 'ASC'), ('product', 'ASC'),
+                ('lot', 'ASC'), ('location', 'ASC'), ('id', 'ASC')])
+
+    @classmethod
+    def get_unsold_lines(cls, contracts, action=None):
+        """Return the consignment.contract.unsold.line of the goods still held
+        under the contracts, with the action per line: action (an action or
+        {product id: action}), else the contract's unsold action"""
+        pool = Pool()
+        UnsoldLine = pool.get('consignment.contract.unsold.line')
+        lines = []
+        for row in cls.get_unsold_held(contracts):
+            contract = row.contract
+            if isinstance(action, dict):
+                line_action = action.get(row.product.id)
+            else:
+                line_action = action
+            contract_line = contract.get_line(row.product)
+            lines.append(UnsoldLine(
+                    contract=contract,
+                    outlet=row.outlet,
+                    location=row.location,
+                    product=row.product,
+                    lot=row.lot,
+                    unit=row.product.default_uom,
+                    held=row.quantity,
+                    quantity=row.quantity,
+                    action=line_action or contract.unsold_action,
+                    unit_price=(contract_line.buy_out_unit_price
+                        if contract_line else None),
+                    currency=contract.currency))
+        return lines
+
+    @classmethod
+    def check_unsold_lines(cls, contracts, lines):
+        """Refuse quantities not held under the contracts, unknown actions
+        and buy-outs without price or of goods that cannot be purchased"""
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        lang = Lang.get()
+        actions = dict(UNSOLD_ACTIONS)
+        held = defaultdict(float)
+        for row in cls.get_unsold_held(contracts):
+            held[(row.location.id, row.product.id,
+                    row.lot.id if row.lot else None)] += row.quantity
+        wanted = defaultdict(float)
+        for line in lines:
+            key = (line.location.id, line.product.id,
+                line.lot.id if line.lot else None)
+            wanted[key] += line.quantity
+        for line in lines:
+            key = (line.location.id, line.product.id,
+                line.lot.id if line.lot else None)
+            if (line.contract not in contracts or line.quantity < 0
+                    or line.unit.round(wanted[key] - held[key]) > 0):
+                raise UnsoldGoodsError(gettext(
+                        'consignment_contract.msg_unsold_quantity',
+                        contract=line.contract.rec_name,
+                        product=line.product.rec_name,
+                        lot=line.lot.rec_name if line.lot else '-',
+                        outlet=line.outlet.rec_name,
+                        quantity=lang.format_number_symbol(
+                            wanted[key], line.unit),
+                        held=lang.format_number_symbol(
+                            held[key], line.unit)))
+            if line.action not in actions:
+                raise UnsoldGoodsError(gettext(
+                        'consignment_contract.msg_unsold_action',
+                        contract=line.contract.rec_name,
+                        product=line.product.rec_name,
+                        action=line.action))
+            if line.action != 'buy_out':
+                continue
+            if line.unit_price is None:
+                raise UnsoldGoodsError(gettext(
+                        'consignment_contract.msg_unsold_buy_out_no_price',
+                        contract=line.contract.rec_name,
+                        product=line.product.rec_name))
+            if line.unit_price < 0:
+                raise UnsoldGoodsError(gettext(
+                        'consignment_contract.msg_price_negative',
+                        line=line.product.rec_name))
+            if not line.product.purchasable:
+                raise UnsoldGoodsError(gettext(
+                        'consignment_contract'
+                        '.msg_unsold_buy_out_not_purchasable',
+                        contract=line.contract.rec_name,
+                        product=line.product.rec_name))
+
+    @classmethod
+    def process_unsold(cls, contracts, action=None, lines=None):
+        """Return, buy out or write off the goods still held under the ended
+        contracts and mark them processed.
+
+        action is 'return', 'buy_out' or 'write_off' for all the goods, or
+        {product id: action}; by default the contract's unsold action.
+        lines are consignment.contract.unsold.line (by default all the goods
+        held, see get_unsold_lines); a line of quantity 0 is left held.
+        Return the consignment returns and the purchases created."""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Return = pool.get('consignment.return')
+        cls.check_unsold(contracts)
+        if lines is None:
+            lines = cls.get_unsold_lines(contracts, action=action)
+        cls.check_unsold_lines(contracts, lines)
+        lines = [l for l in lines if l.quantity]
+
+        returns = cls._get_unsold_returns(
+            [l for l in lines if l.action in {'return', 'write_off'}])
+        Return.save(returns)
+        Return.do(returns)
+        purchases = cls._buy_out(
+            [l for l in lines if l.action == 'buy_out'])
+
+        ended = [c for c in contracts if c.state == 'active']
+        if ended:
+            cls.expire(ended)
+        for contract in contracts:
+            with Transaction().set_context(company=contract.company.id):
+                contract.unsold_processed = Date.today()
+        cls.save(contracts)
+        return returns, purchases
+
+    @classmethod
+    def _get_unsold_returns(cls, lines):
+        """Return a consignment return per contract, outlet and kind for the
+        lines to return or write off"""
+        pool = Pool()
+        Return = pool.get('consignment.return')
+        ReturnLine = pool.get('consignment.return.line')
+        Date = pool.get('ir.date')
+        groups = defaultdict(list)
+        for line in lines:
+            groups[(line.contract, line.outlet, line.action)].append(line)
+        returns = []
+        for (contract, outlet, kind), group in groups.items():
+            with Transaction().set_context(company=contract.company.id):
+                today = Date.today()
+            returns.append(Return(
+                    company=contract.company,
+                    contract=contract,
+                    outlet=outlet,
+                    kind=kind,
+                    date=today,
+                    reason=gettext(
+                        'consignment_contract.msg_unsold_reason',
+                        contract=contract.rec_name),
+                    lines=[ReturnLine(
+                            product=l.product, quantity=l.quantity,
+                            lot=l.lot)
+                        for l in group]))
+        return returns
+
+    @classmethod
+    def _buy_out(cls, lines):
+        """Buy out the goods of the lines: one purchase per contract and
+        outlet whose lines' stock moves take the goods from the consignment
+        location into the outlet's storage (no second receipt), then
+        confirm and process the purchases (invoiced per their invoice
+        method; the consignor gets no consignment line for these goods)"""
+        pool = Pool()
+        Purchase = pool.get('purchase.purchase')
+        PurchaseLine = pool.get('purchase.line')
+        Move = pool.get('stock.move')
+        if not lines:
+            return []
+        groups = defaultdict(lambda: defaultdict(list))
+        for line in lines:
+            groups[(line.contract, line.outlet)][
+                (line.product, line.unit_price)].append(line)
+        purchases, line_moves = [], []
+        for (contract, outlet), products in groups.items():
+            purchase = contract._get_buy_out_purchase(outlet)
+            for (product, unit_price), group in products.items():
+                purchase_line = contract._get_buy_out_purchase_line(
+                    purchase, product,
+                    sum(l.quantity for l in group), unit_price)
+                line_moves.append((purchase_line, group))
+            purchases.append(purchase)
+        Purchase.save(purchases)
+        # Saved apart so that the moves can refer to them
+        PurchaseLine.save([l for l, _ in line_moves])
+        moves = [l.get_buy_out_move(purchase_line)
+            for purchase_line, group in line_moves for l in group]
+        Move.save(moves)
+        Move.do(moves)
+        Purchase.quote(purchases)
+        Purchase.confirm(purchases)
+        # Invoice now rather than after commit (confirm queues it)
+        Purchase.process(purchases)
+        return purchases
+
+    def _get_buy_out_purchase(self, outlet):
+        "Return the purchase of the goods of the contract bought out at outlet"
+        pool = Pool()
+        Purchase = pool.get('purchase.purchase')
+        Date = pool.get('ir.date')
+        with Transaction().set_context(company=self.company.id):
+            today = Date.today()
+        purchase = Purchase(company=self.company, party=self.supplier)
+        purchase.on_change_party()
+        purchase.warehouse = outlet
+        purchase.currency = self.currency
+        purchase.purchase_date = today
+        purchase.origin = self
+        purchase.description = gettext(
+            'consignment_contract.msg_buy_out_description',
+            contract=self.rec_name)
+        return purchase
+
+    def _get_buy_out_purchase_line(self, purchase, product, quantity,
+            unit_price):
+        "Return the purchase line of the product bought out at unit price"
+        pool = Pool()
+        PurchaseLine = pool.get('purchase.line')
+        line = PurchaseLine(purchase=purchase, type='line', product=product)
+        line.unit = product.default_uom
+        line.quantity = quantity
+        line.on_change_product()
+        line.unit = product.default_uom
+        line.quantity = quantity
+        line.unit_price = unit_price
+        return line
 
 
 class ContractOutlet(ModelSQL):
@@ -545,6 +847,15 @@ class ContractLine(ModelSQL, ModelView):
             return self.suggested_retail_price
         return self.product.list_price_used
 
+    @property
+    def buy_out_unit_price(self):
+        """The price per unit at which unsold goods are bought outright: the
+        buy-out price, else the price paid to the supplier for a sale"""
+        if self.buy_out_price is not None:
+            return self.buy_out_price
+        with Transaction().set_context(company=self.contract.company.id):
+            return self.get_unit_price(self.selling_price)
+
     def get_unit_price(self, selling_price, unit=None):
         """Return the price owed to the supplier per unit sold
 
@@ -588,3 +899,102 @@ class ContractLine(ModelSQL, ModelView):
                     ], order=[('contract.start_date', 'DESC')], limit=1)
         return lines[0] if lines else None
 
+
+
+class ContractUnsold(Wizard):
+    "Process Unsold Goods"
+    __name__ = 'consignment.contract.unsold'
+    start = StateView('consignment.contract.unsold.start',
+        'consignment_contract.contract_unsold_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Process", 'process', 'tryton-ok', default=True),
+            ])
+    process = StateTransition()
+
+    def default_start(self, fields):
+        pool = Pool()
+        Contract = pool.get('consignment.contract')
+        Contract.check_unsold(self.records)
+        lines = []
+        for line in Contract.get_unsold_lines(self.records):
+            values = {}
+            for name in [
+                    'contract', 'outlet', 'location', 'product', 'lot',
+                    'unit', 'currency']:
+                value = getattr(line, name)
+                values[name] = value.id if value else None
+            for name in ['held', 'quantity', 'action', 'unit_price']:
+                values[name] = getattr(line, name)
+            lines.append(values)
+        return {'lines': lines}
+
+    def transition_process(self):
+        pool = Pool()
+        Contract = pool.get('consignment.contract')
+        Contract.process_unsold(self.records, lines=self.start.lines)
+        return 'end'
+
+
+class ContractUnsoldStart(ModelView):
+    "Process Unsold Goods"
+    __name__ = 'consignment.contract.unsold.start'
+    lines = fields.One2Many(
+        'consignment.contract.unsold.line', None, "Goods Held",
+        help="The consigned goods still held under the contract and what "
+        "happens to them.")
+
+
+class ContractUnsoldLine(ModelView):
+    "Unsold Goods"
+    __name__ = 'consignment.contract.unsold.line'
+    contract = fields.Many2One(
+        'consignment.contract', "Contract", readonly=True)
+    outlet = fields.Many2One('stock.location', "Outlet", readonly=True)
+    location = fields.Many2One(
+        'stock.location', "Consignment Location", readonly=True)
+    product = fields.Many2One('product.product', "Product", readonly=True)
+    lot = fields.Many2One('stock.lot', "Lot", readonly=True)
+    unit = fields.Many2One('product.uom', "Unit", readonly=True)
+    held = fields.Float("Held", digits='unit', readonly=True)
+    quantity = fields.Float(
+        "Quantity", digits='unit', required=True,
+        domain=[
+            ('quantity', '>=', 0),
+            ('quantity', '<=', Eval('held', 0)),
+            ],
+        help="The quantity to process; 0 leaves the goods held.")
+    action = fields.Selection(UNSOLD_ACTIONS, "Action", required=True)
+    unit_price = fields.Numeric(
+        "Buy-Out Price", digits=price_digits,
+        states={
+            'invisible': Eval('action') != 'buy_out',
+            'required': Eval('action') == 'buy_out',
+            },
+        domain=['OR',
+            ('unit_price', '=', None),
+            ('unit_price', '>=', 0),
+            ])
+    currency = fields.Many2One('currency.currency', "Currency", readonly=True)
+
+    def get_buy_out_move(self, purchase_line):
+        """Return the move of the goods bought by the purchase line from the
+        consignment location into the outlet's storage (own stock)"""
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Date = pool.get('ir.date')
+        purchase = purchase_line.purchase
+        with Transaction().set_context(company=purchase.company.id):
+            today = Date.today()
+        move = Move()
+        move.company = purchase.company
+        move.product = self.product
+        move.unit = self.unit
+        move.quantity = self.quantity
+        move.lot = self.lot
+        move.from_location = self.location
+        move.to_location = self.outlet.storage_location
+        move.planned_date = move.effective_date = today
+        move.unit_price = purchase_line.unit_price
+        move.currency = purchase.currency
+        move.origin = purchase_line
+        return move

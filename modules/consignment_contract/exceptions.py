@@ -57,3 +57,7 @@ class ConsignmentReturnError(UserError):
 
 class HostShareError(UserError):
     pass
+
+
+class UnsoldGoodsError(UserError):
+    pass

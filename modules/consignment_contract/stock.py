@@ -202,6 +202,22 @@ class Move(metaclass=PoolMeta):
             and isinstance(origin, Move) and origin.id >= 0
             and origin.from_location.type == 'customer')
 
+    @property
+    def is_consignment_buy_out(self):
+        """Consigned goods bought outright at the end of a contract: the
+        purchase line pays the consignor"""
+        pool = Pool()
+        PurchaseLine = pool.get('purchase.line')
+        return (bool(self.from_location)
+            and self.from_location.is_consignment
+            and isinstance(self.origin, PurchaseLine))
+
+    @property
+    def is_supplier_consignment(self):
+        # The purchase invoices the goods bought out: no consignment line
+        return (super().is_supplier_consignment
+            and not self.is_consignment_buy_out)
+
     @fields.depends('from_location', 'to_location')
     def on_change_with_unit_price_required(self, name=None):
         required = super().on_change_with_unit_price_required(name=name)
