@@ -734,7 +734,7 @@ class Settlement(Workflow, ModelSQL, ModelView):
         line = InvoiceLine.__table__()
         cursor = Transaction().connection.cursor()
         counts = {}
-        for sub_ids in grouped_slice([i.id for i in invoices]):
+        for sub_ids in grouped_slice([i.id for i in invoices], 1000):
             cursor.execute(*line.select(line.invoice, Count(line.id),
                     where=SQL_IN(line.invoice, list(sub_ids)),
                     group_by=[line.invoice]))
