@@ -11,10 +11,13 @@ given, in the same database and the same run:
   supplier lines (standalone ``account.invoice.line`` with
   ``consignment_outlet``/``consignment_contract``/``consignment_date`` set);
 * *plain Tryton*: another copy of the same N lines, without the consignment
-  fields, invoiced the way an integrator would with plain Tryton: search the
-  open lines, one ``Invoice.save`` of one supplier invoice per supplier
+  fields, invoiced the way an integrator would with plain Tryton, by batches
+  of ``--plain-batch`` suppliers (default 2): search their open lines, one
+  ``Invoice.save`` of one supplier invoice per supplier
   (``on_change_type``/``on_change_party``), ``InvoiceLine.write`` of the lines
-  to their invoice, ``Invoice.update_taxes``.
+  to their invoice, ``Invoice.update_taxes``.  The batches keep it linear:
+  each record the ORM instantiates checks the list of ids it was browsed
+  with, so one batch of all the lines costs N².
 
 Ratios printed: settlement / plain Tryton for each size (target ≤ 1.0×) and
 settlement at N × scale / settlement at N (target ≤ 2.1× for scale 2).
@@ -316,7 +319,7 @@ def run(function, ids, date, profile=None):
 
 def plain_invoices(ids, date):
     """One supplier invoice per supplier from its standalone lines, by
-    batches of PLAIN_BATCH suppliers (see the module's doc)"""
+    batches of PLAIN_BATCH suppliers"""
     from trytond.pool import Pool
     from trytond.tools import grouped_slice
     pool = Pool()
