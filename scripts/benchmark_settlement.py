@@ -2,45 +2,94 @@
 # This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
 """Benchmark the consignment settlement against plain Tryton invoicing.
 
-Not a timed test: it prints ratios.
+Not a timed test: it prints times and ratios.
 
-* settle N consigned sale lines (``Settlement.settle`` + ``confirm``) versus
-  creating the same supplier invoices from the same standalone lines with
-  plain Tryton (one invoice per supplier, lines attached, taxes updated);
-  target ≤ 1.0×;
-* settling 2N lines versus N lines; target ≤ 2.1×.
+For N lines (``--lines``), then for N × ``--scale`` lines when ``--scale`` is
+given, in the same database and the same run:
 
-Example (PostgreSQL, trust auth)::
+* *settlement*: ``Settlement.settle`` + ``Settlement.confirm`` of N consigned
+  supplier lines (standalone ``account.invoice.line`` with
+  ``consignment_outlet``/``consignment_contract``/``consignment_date`` set);
+* *plain Tryton*: another copy of the same N lines, without the consignment
+  fields, invoiced the way an integrator would with plain Tryton, by batches
+  of ``--plain-batch`` suppliers (default 2): search their open lines, one
+  ``Invoice.save`` of one supplier invoice per supplier
+  (``on_change_type``/``on_change_party``), ``InvoiceLine.write`` of the lines
+  to their invoice, ``Invoice.update_taxes``.  The batches keep it linear:
+  each record the ORM instantiates checks the list of ids it was browsed
+  with, so one batch of all the lines costs N².
+
+Ratios printed: settlement / plain Tryton for each size (target ≤ 1.0×) and
+settlement at N × scale / settlement at N (target ≤ 2.1× for scale 2).
+
+Each measured phase runs in its own transaction, committed, and its time
+(``time.perf_counter``) includes the commit.  The settlement runs first at
+each size (it pays the cold caches).  Each size uses its own month: the lines
+are dated in that month and settled with the last day of it as cut-off.
+
+The data is built outside the measures: company, accounts, suppliers,
+outlets (warehouses), products and contracts with one ORM save per model
+(the contracts are then marked active in SQL: activation would create the
+consignment stock locations, which the settlement does not use); the lines
+are inserted in SQL in batches under PostgreSQL's parameter limit, then the
+table is analysed.  The contracts charge no fee (no deduction line), so the
+settlement's invoices hold exactly the lines of the plain ones.
+
+Example (PostgreSQL, trust auth), from the repository::
 
     TRYTOND_DATABASE__URI=postgresql://postgres@127.0.0.1:5432/ \\
         .venv/bin/python scripts/benchmark_settlement.py \\
-        --lines 100000 --suppliers 1000 --outlets 22
+        --lines 100000 --scale 2 --suppliers 1000 --outlets 22
 
 The database ``--database`` (default ``bench_settlement``) is dropped and
-created; ``--cache`` (a directory) reuses the activated module dump of the
-test suite.
+created; ``--cache`` (a directory) keeps the dump of the activated modules.
+``--profile PREFIX`` writes a cProfile of each measured phase (the times
+are then not measures).
 """
 import argparse
+import calendar
+import cProfile
 import datetime as dt
 import os
+import random
 import sys
 import time
 from collections import defaultdict
 from decimal import Decimal
 
+SELLING_PRICE = Decimal('25000')
+CONSIGNOR_PRICE = Decimal('20000')
+PLAIN_BATCH = 2
+
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--lines', type=int, default=100_000)
+    parser.add_argument('--scale', type=int, default=0,
+        help="also measure lines × scale (0: only --lines)")
     parser.add_argument('--suppliers', type=int, default=1_000)
     parser.add_argument('--outlets', type=int, default=22)
+    parser.add_argument('--products', type=int, default=5,
+        help="products per supplier")
+    parser.add_argument('--plain-batch', type=int, default=PLAIN_BATCH,
+        help="suppliers invoiced together by plain Tryton")
     parser.add_argument('--database', default='bench_settlement')
     parser.add_argument('--cache', default='/tmp/cache-pg-bench-settle')
+    parser.add_argument('--profile', metavar='PREFIX',
+        help="write a cProfile of each phase to PREFIX.{settle,plain}-LINES")
+    parser.add_argument('--keep', action='store_true',
+        help="keep the database afterwards")
     return parser.parse_args()
 
 
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
 def main():
+    global PLAIN_BATCH
     args = parse_args()
+    PLAIN_BATCH = args.plain_batch
     os.environ['DB_NAME'] = args.database
     os.environ.setdefault('DB_CACHE', args.cache)
     os.makedirs(os.environ['DB_CACHE'], exist_ok=True)
@@ -51,45 +100,79 @@ def main():
     from trytond import backend
 
     if backend.name == 'sqlite':
-        print("warning: SQLite; the targets are for PostgreSQL",
-            file=sys.stderr)
+        log("warning: SQLite; the targets are for PostgreSQL")
     drop_db()
     t0 = time.perf_counter()
     activate_module(['consignment_contract'])
-    print(f"activation: {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    log(f"activation: {time.perf_counter() - t0:.1f}s")
 
-    today = dt.date.today()
+    t0 = time.perf_counter()
     with Transaction().start(DB_NAME, USER) as transaction:
         ids = set_up(args)
         transaction.commit()
+    log(f"set up: {time.perf_counter() - t0:.1f}s")
 
-    insert_lines(ids, args.lines, args, today)
-    baseline = run(plain_invoices, ids, today)
-    settle_n = run(settle, ids, today)
-    insert_lines(ids, args.lines, args, today)
-    settle_2n = run(settle, ids, today)
+    sizes = [args.lines]
+    if args.scale:
+        sizes.append(args.lines * args.scale)
+    today = dt.date.today()
+    results = {}
+    for index, count in enumerate(sizes):
+        # One month per size, the most recent last
+        cutoff = month_end(today, len(sizes) - index)
+        t0 = time.perf_counter()
+        insert_lines(ids, count, cutoff, seed=index)
+        log(f"insert {count} + {count} lines: "
+            f"{time.perf_counter() - t0:.1f}s")
+        profile = f'{args.profile}.%s-{count}' if args.profile else None
+        settled = run(settle, ids, cutoff, profile and profile % 'settle')
+        log(f"settlement ({count} lines): {settled:.2f}s")
+        plain = run(plain_invoices, ids, cutoff, profile and profile % 'plain')
+        log(f"plain Tryton ({count} lines): {plain:.2f}s")
+        results[count] = (settled, plain)
+        check(ids, sum(results), len(results))
 
-    n = args.lines
-    print(f"lines={n} suppliers={args.suppliers} outlets={args.outlets} "
-        f"backend={backend.name}")
-    print(f"plain Tryton invoices ({n} lines): {baseline:.2f}s")
-    print(f"settlement ({n} lines): {settle_n:.2f}s")
-    print(f"settlement ({2 * n} lines): {settle_2n:.2f}s")
-    print(f"ratio settlement / plain invoices: {settle_n / baseline:.2f}x "
-        "(target <= 1.0x)")
-    print(f"ratio settlement 2N / N: {settle_2n / settle_n:.2f}x "
-        "(target <= 2.1x)")
-    drop_db()
+    print(f"suppliers={args.suppliers} outlets={args.outlets} "
+        f"products={args.suppliers * args.products} backend={backend.name}")
+    for count, (settled, plain) in results.items():
+        print(f"{count} lines: settlement {settled:.2f}s, "
+            f"plain Tryton {plain:.2f}s, "
+            f"ratio settlement / plain {settled / plain:.2f}x "
+            "(target <= 1.0x)")
+    if args.scale:
+        n, m = sizes
+        print(f"ratio settlement {m} / {n} lines: "
+            f"{results[m][0] / results[n][0]:.2f}x "
+            f"(target <= {args.scale + 0.1:.1f}x); "
+            f"plain Tryton: {results[m][1] / results[n][1]:.2f}x")
+    if not args.keep:
+        drop_db()
+
+
+def month_end(date, months_back):
+    "Return the last day of the month months_back before date's"
+    year, month = date.year, date.month - months_back
+    while month < 1:
+        year, month = year - 1, month + 12
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def set_up(args):
+    "Create the master data with the ORM, one save per model"
     from trytond.modules.company.tests import create_company, set_company
     from trytond.pool import Pool
+    from trytond.transaction import Transaction
     pool = Pool()
     Party = pool.get('party.party')
+    Address = pool.get('party.address')
     Location = pool.get('stock.location')
     AccountType = pool.get('account.account.type')
     Account = pool.get('account.account')
+    Uom = pool.get('product.uom')
+    Template = pool.get('product.template')
+    Product = pool.get('product.product')
+    Contract = pool.get('consignment.contract')
+    ContractLine = pool.get('consignment.contract.line')
     company = create_company()
     with set_company(company):
         type_payable = AccountType(
@@ -104,98 +187,173 @@ def set_up(args):
         expense = Account(name="Barang Konsinyasi", type=type_expense,
             company=company)
         Account.save([payable, expense])
-        suppliers = Party.create([{
-                    'name': f"UMKM {i:04d}",
-                    'account_payable': payable.id,
-                    'addresses': [('create', [{}])],
-                    } for i in range(args.suppliers)])
-        outlets = Location.create([{
-                    'name': f"Gerai {i:02d}", 'type': 'storage',
-                    } for i in range(args.outlets)])
+
+        suppliers = [Party(name=f"UMKM {i:04d}", account_payable=payable,
+                addresses=[Address()]) for i in range(args.suppliers)]
+        Party.save(suppliers)
+
+        lost_found, = Location.search([('type', '=', 'lost_found')], limit=1)
+        storages = [Location(name=f"Gerai {i:02d} {kind}", type='storage')
+            for i in range(args.outlets)
+            for kind in ['Input', 'Output', 'Storage']]
+        Location.save(storages)
+        outlets = []
+        for i in range(args.outlets):
+            input_, output, storage = storages[3 * i:3 * i + 3]
+            outlets.append(Location(name=f"Gerai {i:02d}",
+                    code=f"G{i:02d}", type='warehouse',
+                    input_location=input_, output_location=output,
+                    storage_location=storage, lost_found_location=lost_found))
+        Location.save(outlets)
+
+        unit, = Uom.search([('symbol', '=', 'u')], limit=1)
+        templates = [Template(name=f"Produk {i:04d}-{j}", type='goods',
+                salable=True, default_uom=unit, sale_uom=unit,
+                list_price=SELLING_PRICE, products=[Product()])
+            for i in range(args.suppliers) for j in range(args.products)]
+        Template.save(templates)
+        products = [t.products[0] for t in templates]
+
+        start = dt.date.today().replace(day=1) - dt.timedelta(days=400)
+        contracts = [Contract(company=company, supplier=supplier,
+                start_date=start, outlets=outlets,
+                settlement_period='monthly', unsold_action='return',
+                lines=[ContractLine(product=p, pricing='consignor_price',
+                        consignor_price=CONSIGNOR_PRICE,
+                        suggested_retail_price=SELLING_PRICE)
+                    for p in products[
+                        i * args.products:(i + 1) * args.products]])
+            for i, supplier in enumerate(suppliers)]
+        Contract.save(contracts)
+        # Activation would create the consignment stock locations, which
+        # the settlement does not use
+        contract = Contract.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*contract.update(
+                [contract.state, contract.number],
+                ['active', contract.id.cast('VARCHAR')]))
     return {
         'company': company.id,
         'currency': company.currency.id,
         'account': expense.id,
+        'unit': unit.id,
         'suppliers': [s.id for s in suppliers],
         'outlets': [o.id for o in outlets],
+        'products': [p.id for p in products],
+        'contracts': [c.id for c in contracts],
+        'products_per_supplier': args.products,
         }
 
 
-def insert_lines(ids, count, args, date):
-    "Insert the standalone supplier lines left by consigned sales (SQL)"
+def insert_lines(ids, count, cutoff, seed):
+    """Insert count consigned supplier lines (as a consigned sale leaves
+    them) and the same count of plain standalone lines, in SQL"""
     from trytond.pool import Pool
     from trytond.tests.test_tryton import DB_NAME, USER
     from trytond.transaction import Transaction
+    rng = random.Random(seed)
     with Transaction().start(DB_NAME, USER) as transaction:
         pool = Pool()
         InvoiceLine = pool.get('account.invoice.line')
         table = InvoiceLine.__table__()
         cursor = transaction.connection.cursor()
-        columns = [table.invoice_type, table.type, table.company,
-            table.currency, table.party, table.account, table.description,
-            table.quantity, table.unit_price, table.consignment_outlet,
-            table.consignment_selling_price, table.consignment_date,
+        common = [table.invoice_type, table.type, table.company,
+            table.currency, table.party, table.product, table.unit,
+            table.account, table.description, table.quantity,
+            table.unit_price, table.taxes_deductible_rate,
             table.create_uid, table.create_date]
+        consignment = [table.consignment_outlet, table.consignment_contract,
+            table.consignment_selling_price, table.consignment_date]
+        columns = common + consignment
+        # Within PostgreSQL's 65535 parameters per query
+        size = 65535 // len(columns)
         now = dt.datetime.now()
         suppliers, outlets = ids['suppliers'], ids['outlets']
-        batch = []
+        products, contracts = ids['products'], ids['contracts']
+        per_supplier = ids['products_per_supplier']
+        first = cutoff.replace(day=1)
+        rows = []
         for i in range(count):
-            batch.append([
-                    'in', 'line', ids['company'], ids['currency'],
-                    suppliers[i % len(suppliers)], ids['account'],
-                    "Barang konsinyasi", 1.0, Decimal('20000'),
-                    outlets[i % len(outlets)], Decimal('25000'),
-                    date, USER, now])
-            if len(batch) == 2000:
-                cursor.execute(*table.insert(columns, batch))
-                batch = []
-        if batch:
-            cursor.execute(*table.insert(columns, batch))
+            s = i % len(suppliers)
+            product = products[s * per_supplier + rng.randrange(per_supplier)]
+            quantity = float(rng.randint(1, 3))
+            rows.append(([
+                        'in', 'line', ids['company'], ids['currency'],
+                        suppliers[s], product, ids['unit'], ids['account'],
+                        "Barang konsinyasi", quantity, CONSIGNOR_PRICE, 1,
+                        USER, now], [
+                        rng.choice(outlets), contracts[s], SELLING_PRICE,
+                        first + dt.timedelta(
+                            days=rng.randrange(cutoff.day))]))
+        for start in range(0, count, size):
+            batch = rows[start:start + size]
+            # The consigned lines
+            cursor.execute(*table.insert(
+                    columns, [c + k for c, k in batch]))
+            # The same lines for plain Tryton, without consignment
+            cursor.execute(*table.insert(common, [c for c, _ in batch]))
+        cursor.execute('ANALYZE "%s"' % InvoiceLine._table)
         transaction.commit()
 
 
-def run(function, ids, date):
-    "Time function in its own transaction, rolled back afterwards"
+def run(function, ids, date, profile=None):
+    """Time function in its own transaction, committed; profile is the file
+    of its cProfile statistics (then the time is not a measure)"""
     from trytond.tests.test_tryton import DB_NAME, USER
     from trytond.transaction import Transaction
     with Transaction().start(
             DB_NAME, USER, context={'company': ids['company']}) as tr:
+        profiler = cProfile.Profile() if profile else None
         start = time.perf_counter()
+        if profiler:
+            profiler.enable()
         function(ids, date)
+        tr.commit()
+        if profiler:
+            profiler.disable()
         duration = time.perf_counter() - start
-        tr.rollback()
-    return duration
+        if profiler:
+            profiler.dump_stats(profile)
+        return duration
 
 
 def plain_invoices(ids, date):
-    "One supplier invoice per supplier from its standalone lines"
+    """One supplier invoice per supplier from its standalone lines, by
+    batches of PLAIN_BATCH suppliers"""
     from trytond.pool import Pool
+    from trytond.tools import grouped_slice
     pool = Pool()
     Invoice = pool.get('account.invoice')
     InvoiceLine = pool.get('account.invoice.line')
+    Party = pool.get('party.party')
     Company = pool.get('company.company')
     company = Company(ids['company'])
-    lines = InvoiceLine.search([
-            ('invoice', '=', None),
-            ('invoice_type', '=', 'in'),
-            ('consignment_date', '<=', date),
-            ])
-    by_party = defaultdict(list)
-    for line in lines:
-        by_party[line.party].append(line)
-    invoices = []
-    for party in by_party:
-        invoice = Invoice(company=company, type='in', party=party,
-            currency=company.currency, invoice_date=date)
-        invoice.on_change_type()
-        invoice.on_change_party()
-        invoices.append(invoice)
-    Invoice.save(invoices)
-    values = []
-    for invoice in invoices:
-        values.extend((by_party[invoice.party], {'invoice': invoice.id}))
-    InvoiceLine.write(*values)
-    Invoice.update_taxes(invoices)
+    today = dt.date.today()  # the date the settlement gives its invoices
+    for parties in grouped_slice(Party.browse(ids['suppliers']), PLAIN_BATCH):
+        parties = list(parties)
+        lines = InvoiceLine.search([
+                ('company', '=', company.id),
+                ('party', 'in', [p.id for p in parties]),
+                ('invoice', '=', None),
+                ('invoice_type', '=', 'in'),
+                ('consignment_outlet', '=', None),
+                ], order=[('party', 'ASC'), ('id', 'ASC')])
+        by_party = defaultdict(list)
+        for line in lines:
+            by_party[line.party].append(line)
+        invoices = []
+        for party in by_party:
+            invoice = Invoice(company=company, type='in', party=party,
+                currency=company.currency, invoice_date=today)
+            invoice.on_change_type()
+            invoice.on_change_party()
+            invoices.append(invoice)
+        Invoice.save(invoices)
+        values = []
+        for invoice in invoices:
+            values.extend((by_party[invoice.party], {'invoice': invoice.id}))
+        InvoiceLine.write(*values)
+        Invoice.update_taxes(invoices)
 
 
 def settle(ids, date):
@@ -205,6 +363,33 @@ def settle(ids, date):
     Company = pool.get('company.company')
     settlements = Settlement.settle(date, company=Company(ids['company']))
     Settlement.confirm(settlements)
+
+
+def check(ids, count, runs):
+    "Check both sides invoiced the same count of lines and quantities"
+    from sql.aggregate import Count, Sum
+    from trytond.pool import Pool
+    from trytond.tests.test_tryton import DB_NAME, USER
+    from trytond.transaction import Transaction
+    with Transaction().start(DB_NAME, USER) as transaction:
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        InvoiceLine = pool.get('account.invoice.line')
+        invoice = Invoice.__table__()
+        line = InvoiceLine.__table__()
+        cursor = transaction.connection.cursor()
+        consigned = line.consignment_outlet != None  # noqa: E711
+        cursor.execute(*line.select(
+                consigned, Count(line.id), Sum(line.quantity),
+                where=line.invoice != None,  # noqa: E711
+                group_by=[consigned]))
+        figures = {bool(c): (n, q) for c, n, q in cursor}
+        cursor.execute(*invoice.select(Count(invoice.id)))
+        invoices, = cursor.fetchone()
+    if (len(figures) != 2 or figures[True] != figures[False]
+            or figures[True][0] != count
+            or invoices != 2 * runs * len(ids['suppliers'])):
+        raise AssertionError(f"unequal invoicing: {figures}, {invoices}")
 
 
 if __name__ == '__main__':

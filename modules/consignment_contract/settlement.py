@@ -29,6 +29,9 @@ SettledLine = namedtuple('SettledLine', [
         'quantity', 'unit_price', 'consignment_selling_price',
         'consignment_contract', 'write_off', 'amount'])
 SQL_IN = fields.SQL_OPERATORS['in']
+# The lines whose taxes are updated together: the ORM instantiates the lines
+# of the invoices it reads together, each checking the list of all their ids
+TAXES_CHUNK = 250
 
 
 def months_between(start, end):
@@ -725,8 +728,33 @@ class Settlement(Workflow, ModelSQL, ModelView):
                     [line.invoice, line.write_uid, line.write_date],
                     [settlement.invoice.id, user, CurrentTimestamp()],
                     where=SQL_IN(line.consignment_settlement, ids)))
-        Invoice.update_taxes(invoices)
+        cls._update_taxes(invoices)
         cls.save(settlements)
+
+    @classmethod
+    def _update_taxes(cls, invoices):
+        """Update the taxes of the invoices by chunks of about TAXES_CHUNK
+        lines, so that the time stays linear in the number of lines"""
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        InvoiceLine = pool.get('account.invoice.line')
+        line = InvoiceLine.__table__()
+        cursor = Transaction().connection.cursor()
+        counts = {}
+        for sub_ids in grouped_slice([i.id for i in invoices], 1000):
+            cursor.execute(*line.select(line.invoice, Count(line.id),
+                    where=SQL_IN(line.invoice, list(sub_ids)),
+                    group_by=[line.invoice]))
+            counts.update(cursor)
+        chunk, size = [], 0
+        for invoice in invoices:
+            chunk.append(invoice.id)
+            size += counts.get(invoice.id, 0)
+            if size >= TAXES_CHUNK:
+                Invoice.update_taxes(Invoice.browse(chunk))
+                chunk, size = [], 0
+        if chunk:
+            Invoice.update_taxes(Invoice.browse(chunk))
 
     @classmethod
     def set_number(cls, settlements):
