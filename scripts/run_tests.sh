@@ -17,7 +17,7 @@ run_sqlite() {
     local start=$(date +%s) status=0
     env TRYTOND_DATABASE__URI=sqlite:// DB_NAME=:memory: \
         DB_CACHE="$PWD/var/test-cache/sqlite" \
-        "$PY" -m pytest "$@" || status=$?
+        "$PY" -m pytest --durations=12 "$@" || status=$?
     echo "SQLite suite: $(( $(date +%s) - start )) s, exit $status"
     return $status
 }
@@ -47,7 +47,7 @@ run_postgresql() {
     drop_pg_templates
     env TRYTOND_DATABASE__URI="$pg_uri" DB_NAME="test_ntt_mart_$$" \
         DB_CACHE="postgresql://" \
-        "$PY" -m pytest "$@" || status=$?
+        "$PY" -m pytest --durations=12 "$@" || status=$?
     echo "PostgreSQL suite: $(( $(date +%s) - start )) s, exit $status"
     return $status
 }
