@@ -1,5 +1,7 @@
 # This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
 import datetime as dt
+import shlex
+import shutil
 from collections import defaultdict, namedtuple
 from decimal import Decimal
 
@@ -9,6 +11,7 @@ from sql.conditionals import Case, Coalesce
 from sql.functions import CurrentTimestamp
 
 from trytond import backend
+from trytond.config import config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
@@ -985,7 +988,41 @@ class Settlement(Workflow, ModelSQL, ModelView):
         return result
 
 
-class SettlementStatement(Report):
+class PDFWhenLibreOffice:
+    """Convert the report to PDF (its action's extension) only when the
+    conversion command (LibreOffice's soffice by default) is installed;
+    otherwise keep the OpenDocument, without Tryton's retries and error"""
+
+    @classmethod
+    def _converter_available(cls):
+        command = config.get(
+            'report', 'convert_command', default='soffice')
+        return bool(shutil.which(shlex.split(command)[0]))
+
+    @classmethod
+    def convert(cls, report, data, *args, **kwargs):
+        output_format = report.extension or report.template_extension
+        if (output_format != report.template_extension
+                and not cls._converter_available()):
+            report = _Unconverted(report)
+        return super().convert(report, data, *args, **kwargs)
+
+
+class _Unconverted:
+    "A report action whose output is its template's format"
+
+    def __init__(self, report):
+        self._report = report
+
+    def __getattr__(self, name):
+        return getattr(self._report, name)
+
+    @property
+    def extension(self):
+        return self._report.template_extension
+
+
+class SettlementStatement(PDFWhenLibreOffice, Report):
     "Consignor Statement"
     __name__ = 'consignment.settlement.statement'
 

@@ -1,6 +1,7 @@
 # This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
 import datetime as dt
 from decimal import Decimal
+from unittest.mock import patch
 
 from consignment_contract.stock import order_sources
 from trytond.pool import Pool
@@ -116,6 +117,29 @@ class ConsignmentContractTestCase(ModuleTestCase):
         for state in ['expired', 'terminated']:
             self.assertTrue(Contract(state=state).has_ended)
         self.assertFalse(Contract(state='draft').has_ended)
+
+    @with_transaction()
+    def test_statement_pdf_only_with_libreoffice(self):
+        "The statement is a PDF when LibreOffice converts it, else an ODT"
+        pool = Pool()
+        Statement = pool.get(
+            'consignment.settlement.statement', type='report')
+        ActionReport = pool.get('ir.action.report')
+        action, = ActionReport.search([
+                ('report_name', '=', 'consignment.settlement.statement'),
+                ])
+        self.assertEqual(action.extension, 'pdf')
+        with patch.object(Statement, '_converter_available',
+                return_value=False), \
+                patch('trytond.report.report.subprocess.run') as run:
+            self.assertEqual(
+                Statement.convert(action, b'content'), ('odt', b'content'))
+            run.assert_not_called()
+        with patch.object(Statement, '_converter_available',
+                return_value=True), \
+                patch('trytond.report.report.subprocess.run') as run:
+            Statement.convert(action, b'content', retry=0)
+            self.assertIn('pdf', ' '.join(run.call_args.args[0]))
 
 
 del ModuleTestCase
