@@ -26,6 +26,7 @@ from trytond.wizard import Button, StateAction, StateView, Wizard
 from trytond import backend
 
 from .exceptions import HostShareError, SettlementError
+from .settlement import months_between
 
 ZERO = Decimal(0)
 SQL_IN = fields.SQL_OPERATORS['in']
@@ -34,11 +35,6 @@ HOST_SHARE_METHODS = [
     ('commission', "Share of Commission"),
     ('fixed', "Fixed Monthly Fee"),
     ]
-
-
-def months_between(start, end):
-    "Return the number of calendar months touched from start to end"
-    return max((end.year - start.year) * 12 + end.month - start.month + 1, 0)
 
 
 class Location(metaclass=PoolMeta):
