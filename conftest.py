@@ -77,3 +77,11 @@ class ScenarioItem(pytest.Item):
 
     def reportinfo(self):
         return self.path, 0, f"scenario: {self.name}"
+
+
+# Every test runs on one activated database per backend (see
+# ntt_mart/tests/shared_set.py): installed before any test module imports
+# trytond's activate_module(s)
+from ntt_mart.tests import shared_set  # noqa: E402
+
+shared_set.install()

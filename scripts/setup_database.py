@@ -128,9 +128,10 @@ def main(argv=None):
 
     from ntt_mart.deploy import (
         close_config_wizard, setup_accounting, setup_certification,
-        setup_company, setup_consignment, setup_outlets,
+        setup_admin, setup_company, setup_consignment, setup_outlets,
         setup_payment_methods, setup_users)
     config = pconfig.set_trytond(args.database, config_file=args.config)
+    setup_admin(args.password, args.email, config=config)
     company = setup_company(config, pkp=args.pkp)
     setup_accounting(company, year=args.year, config=config)
     setup_payment_methods(company, config=config)

@@ -1,7 +1,11 @@
 # This file is part of NTT Mart ERP.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """A demo database built once per run by scripts/setup_database.py, for the
-tests of the set-up script and of the web client."""
+tests of the set-up script and of the web client.
+
+It starts as a copy of the run's shared activated database
+(ntt_mart/tests/shared_set.py), so the script sets up the company, outlets
+and users without activating the modules a second time."""
 import os
 import subprocess
 import sys
@@ -9,13 +13,13 @@ import uuid
 
 import pytest
 
+from ntt_mart.tests.shared_set import copy_shared_set
 from trytond import backend, config
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, 'scripts', 'setup_database.py')
 PASSWORD = 'kupang-demo-53'
-# building the database activates every module: minutes on PostgreSQL
-SETUP_TIMEOUT = 1200
+SETUP_TIMEOUT = 900
 
 
 class DemoDatabase:
@@ -48,6 +52,7 @@ def demo_database(tmp_path_factory):
         directory = tmp_path_factory.mktemp('demo_db')
         env['TRYTOND_DATABASE__PATH'] = str(directory)
         name = 'demo'
+        copy_shared_set(name, directory)
         args = ['--database', name]
         config_file = os.path.join(ROOT, 'config', 'trytond.conf')
 
@@ -58,8 +63,7 @@ def demo_database(tmp_path_factory):
         import psycopg
         uri = config.get('database', 'uri').rstrip('/')
         name = f'test_demo_{uuid.uuid4().hex[:12]}'
-        with psycopg.connect(uri + '/postgres', autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+        copy_shared_set(name)
         args = ['--backend', 'postgresql', '--database', name]
         config_file = os.path.join(ROOT, 'config', 'trytond-postgresql.conf')
 

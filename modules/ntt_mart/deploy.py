@@ -252,6 +252,20 @@ def setup_consignment(company, config=None):
     return configuration
 
 
+def setup_admin(password, email=None, config=None):
+    """Give the admin user the password (and e-mail) when it has none, as
+    on a database copied from an activated template"""
+    User = Model.get('res.user', config=config)
+    admin, = User.find([('login', '=', 'admin')])
+    if admin.password_hash:
+        return admin
+    admin.password = password
+    if email and not admin.email:
+        admin.email = email
+    admin.save()
+    return admin
+
+
 def setup_users(password, config=None):
     """Create the demo users: a clerk of the Kota Kupang outlet and a
     province analyst, in Indonesian when it is loaded"""

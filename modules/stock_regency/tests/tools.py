@@ -8,8 +8,10 @@ __all__ = ['create_province', 'create_outlet']
 def create_province(regencies, config=None):
     """Create Indonesia, the province of Nusa Tenggara Timur and regencies
 
-    regencies is a list of (kemendagri_code, bps_code, type, name) tuples.
-    Returns the province and the regencies by Kemendagri code."""
+    regencies is a list of (kemendagri_code, bps_code, type, name) tuples;
+    those that exist already (loaded by a profile module such as ntt_mart)
+    are reused.  Returns the province and the regencies by Kemendagri
+    code."""
     Country = Model.get('country.country', config=config)
     Subdivision = Model.get('country.subdivision', config=config)
     countries = Country.find([('code', '=', 'ID')])
@@ -18,16 +20,26 @@ def create_province(regencies, config=None):
     else:
         country = Country(name="Indonesia", code='ID', code3='IDN')
         country.save()
-    province = Subdivision(
-        country=country, name="Nusa Tenggara Timur", code='ID-NT',
-        type='province', kemendagri_code='53', bps_code='53')
-    province.save()
+    provinces = Subdivision.find([
+            ('country', '=', country.id), ('kemendagri_code', '=', '53')])
+    if provinces:
+        province, = provinces
+    else:
+        province = Subdivision(
+            country=country, name="Nusa Tenggara Timur", code='ID-NT',
+            type='province', kemendagri_code='53', bps_code='53')
+        province.save()
+    existing = {s.kemendagri_code: s for s in Subdivision.find([
+                ('parent', '=', province.id),
+                ('kemendagri_code', 'in', [r[0] for r in regencies]),
+                ])}
     records = {}
     for kemendagri_code, bps_code, type_, name in regencies:
-        records[kemendagri_code] = regency = Subdivision(
-            country=country, parent=province, name=name, type=type_,
-            kemendagri_code=kemendagri_code, bps_code=bps_code)
-    Subdivision.save(list(records.values()))
+        records[kemendagri_code] = existing.get(kemendagri_code) or (
+            Subdivision(
+                country=country, parent=province, name=name, type=type_,
+                kemendagri_code=kemendagri_code, bps_code=bps_code))
+    Subdivision.save([r for r in records.values() if not r.id or r.id < 0])
     return province, records
 
 
