@@ -213,6 +213,15 @@ class Move(metaclass=PoolMeta):
             and isinstance(self.origin, PurchaseLine))
 
     @property
+    def is_customer_consignment(self):
+        # Goods a supplier consigned to us and sold to a customer pay the
+        # consignor through its supplier line; billing the consignor too
+        # (upstream's customer consignment, for goods placed at a customer)
+        # would book the sale twice
+        return (super().is_customer_consignment
+            and self.from_location.type != 'supplier')
+
+    @property
     def is_supplier_consignment(self):
         # The purchase invoices the goods bought out: no consignment line
         return (super().is_supplier_consignment
