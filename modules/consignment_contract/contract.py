@@ -1,4 +1,5 @@
 # This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
+import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
@@ -10,11 +11,13 @@ from trytond.modules.product import price_digits, round_price
 from trytond.pool import Pool
 from trytond.pyson import Bool, Date, Eval
 from trytond.rpc import RPC
-from trytond.transaction import Transaction
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.transaction import Transaction, without_check_access
+from trytond.wizard import (
+    Button, StateAction, StateTransition, StateView, Wizard)
 
 from .configuration import SETTLEMENT_PERIODS
 from .exceptions import (
+    ContractAmendError, ContractModifyError,
     ConsignorPriceWarning, ContractDeleteError, ContractOverlapError,
     ContractValidationError, UnsoldGoodsError)
 
@@ -28,6 +31,21 @@ UNSOLD_ACTIONS = [
     ('buy_out', "Convert to Outright Purchase"),
     ('write_off', "Donate or Write Off"),
     ]
+
+
+def _format_date(date):
+    "Return the date in the user's language"
+    return Pool().get('ir.lang').get().strftime(date)
+
+
+def check_contract_draft(contracts):
+    "Refuse changing the lines or outlets of a contract that is not draft"
+    for contract in contracts:
+        if contract.state != 'draft':
+            raise ContractModifyError(gettext(
+                    'consignment_contract.msg_contract_modify_terms',
+                    contract=contract.rec_name,
+                    state=contract.state_string))
 
 
 def check_certificates(items, date):
@@ -55,6 +73,21 @@ class Contract(Workflow, ModelSQL, ModelView, ChatMixin):
         }
 
     number = fields.Char("Number", readonly=True)
+    version = fields.Integer(
+        "Version", required=True, readonly=True,
+        help="The contract's version: an amendment makes the next one.")
+    previous_version = fields.Many2One(
+        'consignment.contract', "Previous Version", readonly=True,
+        ondelete='RESTRICT',
+        help="The version this one amends: it ends the day before this "
+        "one starts.")
+    first_version = fields.Many2One(
+        'consignment.contract', "First Version", readonly=True,
+        ondelete='RESTRICT')
+    versions = fields.Function(fields.One2Many(
+            'consignment.contract', None, "Versions", readonly=True,
+            help="Every version of the contract, the first one first."),
+        'get_versions')
     reference = fields.Char("Reference", states=_states)
     company = fields.Many2One(
         'company.company', "Company", required=True, states=_states)
@@ -136,6 +169,7 @@ class Contract(Workflow, ModelSQL, ModelView, ChatMixin):
             ('expired', "Expired"),
             ('terminated', "Terminated"),
             ], "State", readonly=True, required=True, sort=False)
+    state_string = state.translated('state')
 
     del _states
 
@@ -168,6 +202,10 @@ class Contract(Workflow, ModelSQL, ModelView, ChatMixin):
                     'invisible': Eval('state') != 'active',
                     'depends': ['state'],
                     },
+                'amend': {
+                    'invisible': Eval('state') != 'active',
+                    'depends': ['state'],
+                    },
                 'unsold_goods': {
                     'invisible': (Bool(Eval('unsold_processed'))
                         | ~(Eval('state').in_(['expired', 'terminated'])
@@ -190,6 +228,10 @@ class Contract(Workflow, ModelSQL, ModelView, ChatMixin):
     @classmethod
     def default_state(cls):
         return 'draft'
+
+    @classmethod
+    def default_version(cls):
+        return 1
 
     @classmethod
     def default_start_date(cls):
@@ -265,6 +307,14 @@ class Contract(Workflow, ModelSQL, ModelView, ChatMixin):
     def check_modification(cls, mode, contracts, values=None, external=False):
         super().check_modification(
             mode, contracts, values=values, external=external)
+        if (mode == 'write' and external
+                and set(values) - cls._fields_editable_active()):
+            for contract in contracts:
+                if contract.state != 'draft':
+                    raise ContractModifyError(gettext(
+                            'consignment_contract.msg_contract_modify_terms',
+                            contract=contract.rec_name,
+                            state=contract.state_string))
         if mode == 'delete':
             for contract in contracts:
                 if contract.state != 'draft':
@@ -273,9 +323,26 @@ class Contract(Workflow, ModelSQL, ModelView, ChatMixin):
                             contract=contract.rec_name))
 
     @classmethod
+    def _fields_editable_active(cls):
+        "Return the fields a user may still change once the contract runs"
+        return {'comment'}
+
+    def get_versions(self, name):
+        first = self.first_version or self
+        return [c.id for c in self.search([
+                    ['OR',
+                        ('id', '=', first.id),
+                        ('first_version', '=', first.id),
+                        ],
+                    ], order=[('version', 'ASC')])]
+
+    @classmethod
     def copy(cls, contracts, default=None):
         default = default.copy() if default is not None else {}
         default.setdefault('number')
+        default.setdefault('version', 1)
+        default.setdefault('previous_version')
+        default.setdefault('first_version')
         default.setdefault('document')
         default.setdefault('document_name')
         default.setdefault('unsold_processed')
@@ -385,6 +452,7 @@ class Contract(Workflow, ModelSQL, ModelView, ChatMixin):
         Date = pool.get('ir.date')
         today = Date.today()
         cls.check_lines(contracts)
+        cls.end_previous_versions(contracts)
         cls.check_overlap(contracts)
         for contract in contracts:
             check_certificates(
@@ -392,6 +460,80 @@ class Contract(Workflow, ModelSQL, ModelView, ChatMixin):
                 max(contract.start_date, today))
         cls.set_number(contracts)
         cls.create_consignment_locations(contracts)
+
+    @classmethod
+    @ModelView.button_action('consignment_contract.wizard_contract_amend')
+    def amend(cls, contracts):
+        pass
+
+    @classmethod
+    def create_amendments(cls, contracts, date):
+        """Return the draft next versions of the active contracts, in force
+        from date with the same terms, to change and activate"""
+        amendments = []
+        for contract in contracts:
+            if contract.state != 'active':
+                raise ContractAmendError(gettext(
+                        'consignment_contract.msg_contract_amend_state',
+                        contract=contract.rec_name,
+                        state=contract.state_string))
+            if (date <= contract.start_date
+                    or (contract.end_date and date > contract.end_date)):
+                raise ContractAmendError(gettext(
+                        'consignment_contract.msg_contract_amend_date',
+                        contract=contract.rec_name,
+                        date=_format_date(date),
+                        start=_format_date(contract.start_date),
+                        end=_format_date(contract.end_date)
+                        if contract.end_date else '-'))
+            if cls.search([('previous_version', '=', contract.id)]):
+                raise ContractAmendError(gettext(
+                        'consignment_contract.msg_contract_amend_twice',
+                        contract=contract.rec_name))
+            first = contract.first_version or contract
+            version = contract.version + 1
+            amendment, = cls.copy([contract], default={
+                    'version': version,
+                    'previous_version': contract.id,
+                    'first_version': first.id,
+                    'start_date': date,
+                    })
+            # the number is the first version's with the version suffix
+            amendment.number = '%s-V%s' % (first.number, version)
+            amendments.append(amendment)
+        cls.save(amendments)
+        return amendments
+
+    @classmethod
+    def end_previous_versions(cls, contracts):
+        """End the versions the contracts amend the day before they start;
+        expire those whose end has passed"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        today = Date.today()
+        to_end, to_expire = [], []
+        for contract in contracts:
+            previous = contract.previous_version
+            if not previous:
+                continue
+            if (previous.state != 'active'
+                    or contract.start_date <= previous.start_date):
+                raise ContractAmendError(gettext(
+                        'consignment_contract.msg_contract_amend_previous',
+                        contract=contract.rec_name,
+                        previous=previous.rec_name,
+                        state=previous.state_string,
+                        start=_format_date(previous.start_date)))
+            end = contract.start_date - dt.timedelta(days=1)
+            if not previous.end_date or previous.end_date > end:
+                previous.end_date = end
+                to_end.append(previous)
+            if previous.end_date < today:
+                to_expire.append(previous)
+        with without_check_access():
+            cls.save(to_end)
+            if to_expire:
+                cls.expire(to_expire)
 
     @classmethod
     @ModelView.button
@@ -703,6 +845,13 @@ class ContractOutlet(ModelSQL):
         'stock.location', "Outlet", required=True, ondelete='RESTRICT',
         domain=[('type', '=', 'warehouse')])
 
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if external:
+            check_contract_draft(r.contract for r in records)
+
 
 class ContractLine(ModelSQL, ModelView):
     "Consignment Contract Line"
@@ -767,6 +916,13 @@ class ContractLine(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls.__access__.add('contract')
+
+    @classmethod
+    def check_modification(cls, mode, lines, values=None, external=False):
+        super().check_modification(
+            mode, lines, values=values, external=external)
+        if external:
+            check_contract_draft(l.contract for l in lines)
 
     @classmethod
     def default_pricing(cls):
@@ -899,6 +1055,43 @@ class ContractLine(ModelSQL, ModelView):
                     ], order=[('contract.start_date', 'DESC')], limit=1)
         return lines[0] if lines else None
 
+
+
+class ContractAmend(Wizard):
+    "Amend Contract"
+    __name__ = 'consignment.contract.amend'
+    start = StateView('consignment.contract.amend.start',
+        'consignment_contract.contract_amend_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Amend", 'amend', 'tryton-ok', default=True),
+            ])
+    amend = StateAction('consignment_contract.act_contract_form')
+
+    def default_start(self, fields):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        return {
+            'contract': self.record.id,
+            'date': max(Date.today(),
+                self.record.start_date + dt.timedelta(days=1)),
+            }
+
+    def do_amend(self, action):
+        amendments = self.model.create_amendments(
+            [self.record], self.start.date)
+        action['views'].reverse()
+        return action, {'res_id': [a.id for a in amendments]}
+
+
+class ContractAmendStart(ModelView):
+    "Amend Contract"
+    __name__ = 'consignment.contract.amend.start'
+    contract = fields.Many2One(
+        'consignment.contract', "Contract", readonly=True)
+    date = fields.Date(
+        "Effective Date", required=True,
+        help="The first day of the new version: the current one ends the "
+        "day before when the new one is activated.")
 
 
 class ContractUnsold(Wizard):

@@ -61,3 +61,11 @@ class HostShareError(UserError):
 
 class UnsoldGoodsError(UserError):
     pass
+
+
+class ContractModifyError(AccessError):
+    pass
+
+
+class ContractAmendError(UserError):
+    pass
