@@ -17,3 +17,6 @@ class Cron(metaclass=PoolMeta):
         cls.method.selection.append(
             ('consignment.host_share|create_due',
                 "Pay Host Institutions at Month End"))
+        cls.method.selection.append(
+            ('stock.period|close_previous_month',
+                "Close the Stock Period of the Previous Month"))

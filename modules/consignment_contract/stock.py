@@ -1,5 +1,6 @@
 # This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
 import datetime as dt
+import logging
 from collections import defaultdict
 
 from sql import Null, Union
@@ -12,7 +13,11 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from trytond.modules.stock.exceptions import PeriodCloseError
+
 from .exceptions import ConsignmentTransferError
+
+logger = logging.getLogger(__name__)
 
 
 class Location(metaclass=PoolMeta):
@@ -532,3 +537,43 @@ class Product(metaclass=PoolMeta):
         default.setdefault('consignment_contract_lines', None)
         default.setdefault('consignment_stock', None)
         return super().copy(products, default=default)
+
+
+class Period(metaclass=PoolMeta):
+    __name__ = 'stock.period'
+
+    @classmethod
+    def close_previous_month(cls, date=None):
+        """Close each company's stock period up to the end of the previous
+        month (monthly cron), so that stock quantities are computed from the
+        period's cache instead of the whole history of moves"""
+        pool = Pool()
+        Company = pool.get('company.company')
+        Date = pool.get('ir.date')
+        for company in Company.search([]):
+            with Transaction().set_context(company=company.id):
+                today = date or Date.today()
+            end = today.replace(day=1) - dt.timedelta(days=1)
+            if cls.search([
+                        ('company', '=', company.id),
+                        ('state', '=', 'closed'),
+                        ('date', '>=', end),
+                        ], limit=1):
+                continue
+            periods = cls.search([
+                    ('company', '=', company.id),
+                    ('state', '=', 'draft'),
+                    ('date', '=', end),
+                    ], limit=1)
+            if periods:
+                period, = periods
+            else:
+                period = cls(company=company, date=end)
+                period.save()
+            try:
+                cls.close([period])
+            except PeriodCloseError as exception:
+                # Moves still assigned in the month: next run tries again
+                logger.warning(
+                    "stock period %s of %s left open: %s",
+                    end, company.rec_name, exception.message)
