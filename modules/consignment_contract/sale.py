@@ -128,12 +128,14 @@ class POSSale(metaclass=PoolMeta):
         for line, (own_quantity, parts) in plan.items():
             own_quantities[str(line.id)] = own_quantity
             consignment_moves.extend(line.get_consignment_stock_moves(parts))
+        # The account moves are posted by Move.post_till_moves
         with Transaction().set_context(
-                _consignment_own_quantities=own_quantities):
+                _consignment_own_quantities=own_quantities,
+                _post_till_moves_later=True):
             super().post(sales)
-        if consignment_moves:
-            Move.save(consignment_moves)
-            Move.do(consignment_moves)
+            if consignment_moves:
+                Move.save(consignment_moves)
+                Move.do(consignment_moves)
 
     @classmethod
     def plan_consignment_stock(cls, sales):
