@@ -1,5 +1,4 @@
 # This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
-import time
 from collections import defaultdict
 from contextlib import contextmanager
 
@@ -11,7 +10,7 @@ from trytond.transaction import Transaction
 
 from .exceptions import (
     ConsignmentStockBusyError, ConsignmentStockError, TillSequenceError)
-from .stock import order_sources
+from .stock import order_sources, try_lock_stock
 
 OWN = 'own'
 
@@ -311,36 +310,20 @@ class POSSale(metaclass=PoolMeta):
         lines take, in order, waiting a short while for another till
 
         Raises ConsignmentStockBusyError when another till keeps them."""
-        transaction = Transaction()
-        if not keys or backend.name != 'postgresql':
-            # SQLite has one writer at a time
-            return
-        cursor = transaction.connection.cursor()
-        deadline = time.monotonic() + cls._stock_lock_wait
-        for location_id, product_id in keys:
-            while True:
-                # Transaction-level: released at commit or rollback
-                cursor.execute('SELECT pg_try_advisory_xact_lock(%s, %s)',
-                    (location_id, product_id))
-                locked, = cursor.fetchone()
-                if locked:
-                    break
-                if time.monotonic() >= deadline:
-                    pool = Pool()
-                    Location = pool.get('stock.location')
-                    line = next(
-                        l for l in lines if l.product.id == product_id)
-                    held = cls._stock_held(location_id, product_id)
-                    raise ConsignmentStockBusyError(gettext(
-                            'consignment_contract.msg_till_stock_busy',
-                            till=line.sale.point.rec_name,
-                            product=line.product.rec_name,
-                            quantity=line.unit.round(sum(l.quantity
-                                    for l in lines
-                                    if l.product.id == product_id)),
-                            location=Location(location_id).rec_name,
-                            held=held))
-                time.sleep(0.02)
+        key = try_lock_stock(keys, cls._stock_lock_wait)
+        if key:
+            pool = Pool()
+            Location = pool.get('stock.location')
+            location_id, product_id = key
+            line = next(l for l in lines if l.product.id == product_id)
+            raise ConsignmentStockBusyError(gettext(
+                    'consignment_contract.msg_till_stock_busy',
+                    till=line.sale.point.rec_name,
+                    product=line.product.rec_name,
+                    quantity=line.unit.round(sum(l.quantity for l in lines
+                            if l.product.id == product_id)),
+                    location=Location(location_id).rec_name,
+                    held=cls._stock_held(location_id, product_id)))
 
     @classmethod
     def _stock_held(cls, location_id, product_id):
