@@ -1,8 +1,9 @@
 # This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
-from trytond.model import fields
+from trytond.model import ModelView, fields
 from trytond.modules.product import price_digits
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.transaction import Transaction
 
 
 class InvoiceLine(metaclass=PoolMeta):
@@ -34,3 +35,46 @@ class InvoiceLine(metaclass=PoolMeta):
         default.setdefault('consignment_outlet')
         default.setdefault('consignment_selling_price')
         return super().copy(lines, default=default)
+
+
+class Move(metaclass=PoolMeta):
+    __name__ = 'account.move'
+
+    @classmethod
+    @ModelView.button
+    def post(cls, moves):
+        # Numbering locks the row of the fiscal year's strict sequence until
+        # commit: every till would wait for the others on it, so the moves
+        # of till sales are left in draft and posted in batches
+        if Transaction().context.get('_post_till_moves_later'):
+            return
+        super().post(moves)
+
+    @classmethod
+    def post_till_moves(cls, periods=None):
+        """Post the draft moves of till sales and of their stock moves
+        (scheduled task; also run when a period closes)"""
+        domain = [('state', '=', 'draft')]
+        if periods is not None:
+            domain.append(('period', 'in', [p.id for p in periods]))
+        moves = cls.search(domain + [
+                ['OR',
+                    ('origin', 'like', 'sale.point.sale,%'),
+                    ('origin.origin', 'like', 'sale.point.sale.line,%',
+                        'stock.move'),
+                    ],
+                ], order=[('date', 'ASC'), ('id', 'ASC')])
+        if moves:
+            cls.post(moves)
+        return moves
+
+
+class Period(metaclass=PoolMeta):
+    __name__ = 'account.period'
+
+    @classmethod
+    def close(cls, periods):
+        pool = Pool()
+        Move = pool.get('account.move')
+        Move.post_till_moves(periods)
+        super().close(periods)

@@ -31,6 +31,14 @@ class ConsignmentStockError(UserError):
     pass
 
 
+class ConsignmentStockBusyError(ConsignmentStockError):
+    pass
+
+
+class TillSequenceError(ValidationError):
+    pass
+
+
 class ConsignmentTransferError(ValidationError):
     pass
 

@@ -17,3 +17,8 @@ class Cron(metaclass=PoolMeta):
         cls.method.selection.append(
             ('consignment.host_share|create_due',
                 "Pay Host Institutions at Month End"))
+        cls.method.selection.append(
+            ('stock.period|close_previous_month',
+                "Close the Stock Period of the Previous Month"))
+        cls.method.selection.append(
+            ('account.move|post_till_moves', "Post the Moves of Till Sales"))

@@ -1,19 +1,120 @@
 # This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
 from collections import defaultdict
+from contextlib import contextmanager
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelView, Workflow
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-from .exceptions import ConsignmentStockError
-from .stock import order_sources
+from .exceptions import (
+    ConsignmentStockBusyError, ConsignmentStockError, TillSequenceError)
+from .stock import order_sources, try_lock_stock
 
 OWN = 'own'
 
 
+class POS(metaclass=PoolMeta):
+    __name__ = 'sale.point'
+
+    @classmethod
+    def validate_fields(cls, points, field_names):
+        super().validate_fields(points, field_names)
+        cls.check_own_sequence(points, field_names)
+
+    @classmethod
+    def check_own_sequence(cls, points, field_names=None):
+        """Refuse a numbering sequence shared with another till: the strict
+        sequence row is locked while a sale is numbered, so a shared one
+        makes all its tills wait for each other"""
+        if field_names and 'sequence' not in field_names:
+            return
+        sequence_ids = [p.sequence.id for p in points if p.sequence]
+        others = cls.search([
+                ('sequence', 'in', sequence_ids),
+                ], order=[])
+        by_sequence = defaultdict(list)
+        for point in others:
+            by_sequence[point.sequence].append(point)
+        for point in points:
+            tills = by_sequence.get(point.sequence, [])
+            if len(tills) > 1:
+                raise TillSequenceError(gettext(
+                        'consignment_contract.msg_till_sequence_shared',
+                        sequence=point.sequence.rec_name,
+                        tills=', '.join(t.rec_name for t in tills)))
+
+    @classmethod
+    def copy(cls, points, default=None):
+        "Give each copy its own numbering sequence"
+        default = default.copy() if default is not None else {}
+        if 'sequence' not in default:
+            default['sequence'] = lambda data: cls._copy_sequence(
+                data['sequence'])
+        return super().copy(points, default=default)
+
+    @classmethod
+    def _copy_sequence(cls, sequence_id):
+        pool = Pool()
+        SequenceStrict = pool.get('ir.sequence.strict')
+        sequence, = SequenceStrict.copy([SequenceStrict(sequence_id)])
+        return sequence.id
+
+
+class POSCashSession(metaclass=PoolMeta):
+    __name__ = 'sale.point.cash.session'
+
+    @classmethod
+    def get_current(cls, point):
+        """Return the open session of the till, opening one if needed
+
+        Unlike sale_point, lock only the till's row, not the whole session
+        table: the table lock also conflicted with the key-share locks any
+        till's cash payment takes on its session, so tills failed each other.
+        It is enough: the sessions of a till only chain to that till's
+        sessions (both exclusion constraints are per till), so only two
+        requests of the same till may race, and they queue on its row; were
+        one to miss a session committed meanwhile (REPEATABLE READ), the
+        constraint "one open session per till" would refuse the duplicate."""
+        sessions = cls.search([
+                ('point', '=', point.id),
+                ('state', '=', 'open'),
+                ], limit=1)
+        if sessions:
+            session, = sessions
+            return session
+        cls._lock_point(point)
+        last = cls.search([
+                ('point', '=', point.id),
+                ('next_session', '=', None),
+                ], limit=1)
+        last = last[0] if last else None
+        session = cls(point=point, previous_session=last)
+        session.save()
+        return session
+
+    @classmethod
+    def _lock_point(cls, point):
+        "Lock the till's row against another session opening for it"
+        pool = Pool()
+        POS = pool.get('sale.point')
+        transaction = Transaction()
+        if backend.name != 'postgresql':
+            # SQLite has one writer at a time
+            return
+        # NO KEY UPDATE does not wait for the sales and payments of the
+        # till, which take only key-share locks on its row
+        cursor = transaction.connection.cursor()
+        cursor.execute(
+            'SELECT 1 FROM "%s" WHERE id = %%s FOR NO KEY UPDATE NOWAIT'
+            % POS._table, (point.id,))
+
+
 class POSSale(metaclass=PoolMeta):
     __name__ = 'sale.point.sale'
+    # seconds a till waits for another till selling the same consigned units
+    _stock_lock_wait = 3
 
     @classmethod
     @ModelView.button
@@ -26,12 +127,14 @@ class POSSale(metaclass=PoolMeta):
         for line, (own_quantity, parts) in plan.items():
             own_quantities[str(line.id)] = own_quantity
             consignment_moves.extend(line.get_consignment_stock_moves(parts))
+        # The account moves are posted by Move.post_till_moves
         with Transaction().set_context(
-                _consignment_own_quantities=own_quantities):
+                _consignment_own_quantities=own_quantities,
+                _post_till_moves_later=True):
             super().post(sales)
-        if consignment_moves:
-            Move.save(consignment_moves)
-            Move.do(consignment_moves)
+            if consignment_moves:
+                Move.save(consignment_moves)
+                Move.do(consignment_moves)
 
     @classmethod
     def plan_consignment_stock(cls, sales):
@@ -55,37 +158,54 @@ class POSSale(metaclass=PoolMeta):
     def _plan_consignment_stock(cls, storage, lines, config):
         pool = Pool()
         Location = pool.get('stock.location')
-        Move = pool.get('stock.move')
         Product = pool.get('product.product')
         Uom = pool.get('product.uom')
         Date = pool.get('ir.date')
 
         outlet = storage.warehouse
-        consignments = Location.get_outlet_consignment_locations(outlet)
-        if not consignments and config.till_negative_stock:
+        company = lines[0].company
+        with Transaction().set_context(company=company.id):
+            today = Date.today()
+        selling, held = cls._consignment_locations(
+            outlet, {l.product for l in lines}, today)
+        # Own goods follow sale_point unless the till must check the stock
+        lines = [l for l in lines
+            if (selling if l.quantity > 0 else held).get(l.product.id)
+            or (l.quantity > 0 and not config.till_negative_stock)]
+        if not lines:
             return {}
-        consignment_ids = [l.id for l in consignments]
+        product_ids = list({l.product.id for l in lines})
+        consignment_ids = sorted({i for p in product_ids
+                for i in held.get(p, [])})
         below = {l.id for l in Location.search([
                     ('id', 'in', consignment_ids),
                     ('parent', 'child_of', [storage.id]),
                     ])} if consignment_ids else set()
-        product_ids = list({l.product.id for l in lines})
-        company = lines[0].company
-        with Transaction().set_context(company=company.id):
-            today = Date.today()
-        # Two tills must not sell the same consigned units
-        Move._assign_try_lock(
-            product_ids, [storage.id] + consignment_ids, [company.id],
-            today, ('product',))
-        with Transaction().set_context(
+
+        keys = set()
+        for line in lines:
+            product_id = line.product.id
+            if line.quantity > 0:
+                keys.update((l, product_id) for l in selling.get(
+                        product_id, []))
+                if not config.till_negative_stock:
+                    keys.add((storage.id, product_id))
+            else:
+                keys.update((l, product_id) for l in held.get(product_id, []))
+        cls.lock_consigned_stock(lines, sorted(keys))
+        returns = cls._consigned_returnable_query(
+            [l for l in lines if l.quantity < 0], consignment_ids)
+        # Read the records outside: the snapshot is another transaction
+        with cls._stock_snapshot(), Transaction().set_context(
                 stock_date_end=today, company=company.id):
             pbl = Product.products_by_location(
                 [storage.id] + consignment_ids, with_childs=True,
                 grouping_filter=(product_ids,))
+            returned = Location.consignment_returnable(*returns)
         available = defaultdict(float)
         for product_id in product_ids:
             own = pbl.get((storage.id, product_id), 0)
-            for location_id in consignment_ids:
+            for location_id in held.get(product_id, []):
                 quantity = pbl.get((location_id, product_id), 0)
                 available[(location_id, product_id)] = quantity
                 if location_id in below:
@@ -93,21 +213,19 @@ class POSSale(metaclass=PoolMeta):
             available[(OWN, product_id)] = own
 
         plan = {}
-        returned = cls._consigned_returnable(
-            storage, [l for l in lines if l.quantity < 0], consignment_ids)
         for line in lines:
             product = line.product
             quantity = Uom.compute_qty(
                 line.unit, abs(line.quantity), product.default_uom,
                 round=False)
             if line.quantity > 0:
-                held = {l: available[(l, product.id)]
-                    for l in consignment_ids
+                holding = {l: available[(l, product.id)]
+                    for l in selling.get(product.id, [])
                     if available[(l, product.id)] > 0}
                 fifo = Location.consignment_fifo_dates(
-                    list(held), product.id, held)
+                    list(holding), product.id, holding)
                 sources = order_sources(
-                    [OWN], list(held), fifo, config.stock_policy)
+                    [OWN], list(holding), fifo, config.stock_policy)
                 parts = []
                 for source in sources:
                     taken = min(quantity, max(
@@ -148,17 +266,104 @@ class POSSale(metaclass=PoolMeta):
         return plan
 
     @classmethod
-    def _consigned_returnable(cls, storage, lines, consignment_ids):
-        """Return {product_id: [[location_id, quantity]]} the consigned goods
-        sold at the points and not yet returned, the latest sale first"""
+    def _consignment_locations(cls, outlet, products, date):
+        """Return ({product_id: [location_id]}, {product_id: [location_id]})
+        the consignment locations of the outlet the products are sold from
+        (suppliers under an active contract on the date) and those that may
+        hold them (any contract that ran, for refunds and the own stock)"""
         pool = Pool()
+        ContractLine = pool.get('consignment.contract.line')
         Location = pool.get('stock.location')
+        if not outlet or not outlet.storage_location or not products:
+            return {}, {}
+        contract_lines = ContractLine.search([
+                ('product', 'in', [p.id for p in products]),
+                ('contract.outlets', '=', outlet.id),
+                ('contract.state', 'in', ['active', 'expired', 'terminated']),
+                ('contract.start_date', '<=', date),
+                ], order=[])
+        if not contract_lines:
+            return {}, {}
+        locations = {l.consignment_party.id: l.id for l in Location.search([
+                    ('type', '=', 'supplier'),
+                    ('consignment_party', 'in', list({
+                                l.contract.supplier.id
+                                for l in contract_lines})),
+                    ('parent', '=', outlet.storage_location.id),
+                    ], order=[])}
+        selling, held = defaultdict(set), defaultdict(set)
+        for line in contract_lines:
+            contract = line.contract
+            location_id = locations.get(contract.supplier.id)
+            if location_id is None:
+                continue
+            held[line.product.id].add(location_id)
+            if (contract.state == 'active'
+                    and (not contract.end_date or date <= contract.end_date)):
+                selling[line.product.id].add(location_id)
+        return ({p: sorted(l) for p, l in selling.items()},
+            {p: sorted(l) for p, l in held.items()})
+
+    @classmethod
+    def lock_consigned_stock(cls, lines, keys):
+        """Lock the (location id, product id) keys of the stock the till
+        lines take, in order, waiting a short while for another till
+
+        Raises ConsignmentStockBusyError when another till keeps them."""
+        key = try_lock_stock(keys, cls._stock_lock_wait)
+        if key:
+            pool = Pool()
+            Location = pool.get('stock.location')
+            location_id, product_id = key
+            line = next(l for l in lines if l.product.id == product_id)
+            raise ConsignmentStockBusyError(gettext(
+                    'consignment_contract.msg_till_stock_busy',
+                    till=line.sale.point.rec_name,
+                    product=line.product.rec_name,
+                    quantity=line.unit.round(sum(l.quantity for l in lines
+                            if l.product.id == product_id)),
+                    location=Location(location_id).rec_name,
+                    held=cls._stock_held(location_id, product_id)))
+
+    @classmethod
+    def _stock_held(cls, location_id, product_id):
+        "Return the quantity of the product at the location as committed"
+        pool = Pool()
+        Product = pool.get('product.product')
+        with cls._stock_snapshot(), Transaction().set_context(
+                stock_date_end=None):
+            pbl = Product.products_by_location(
+                [location_id], with_childs=True,
+                grouping_filter=([product_id],))
+        return pbl.get((location_id, product_id), 0)
+
+    @classmethod
+    @contextmanager
+    def _stock_snapshot(cls):
+        """Read the stock taken under lock_consigned_stock as committed now
+
+        PostgreSQL runs Tryton's transactions in REPEATABLE READ: the
+        snapshot is taken at the first query of the request, before the
+        lock, so it may miss units another till sold and committed while
+        this one waited.  A new read-only transaction, started once the
+        locks are held, sees them; as this request has not moved the stock
+        of these products yet, it misses nothing of its own."""
+        transaction = Transaction()
+        if backend.name != 'postgresql':
+            yield
+            return
+        with transaction.new_transaction(readonly=True):
+            yield
+
+    @classmethod
+    def _consigned_returnable_query(cls, lines, consignment_ids):
+        """Return the arguments of Location.consignment_returnable for the
+        consigned goods sold at the points of the returned lines"""
         if not lines or not consignment_ids:
-            return {}
+            return [], [], [], []
         customer_ids = list({l.sale.point.customer_location.id for l in lines})
         product_ids = list({l.product.id for l in lines})
-        return Location.consignment_returnable(
-            consignment_ids, product_ids, customer_ids, customer_ids)
+        return consignment_ids, product_ids, customer_ids, customer_ids
 
     @classmethod
     def _allocate_return(cls, line, quantity, returned):

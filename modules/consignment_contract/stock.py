@@ -1,18 +1,25 @@
 # This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
 import datetime as dt
+import logging
+import time
 from collections import defaultdict
 
 from sql import Null, Union
 from sql.aggregate import Max, Min, Sum
 from sql.conditionals import Case
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .exceptions import ConsignmentTransferError
+from trytond.modules.stock.exceptions import PeriodCloseError
+
+from .exceptions import ConsignmentStockBusyError, ConsignmentTransferError
+
+logger = logging.getLogger(__name__)
 
 
 class Location(metaclass=PoolMeta):
@@ -160,8 +167,58 @@ def order_sources(own, consigned, fifo_dates, policy):
     return consigned + list(own)
 
 
+def try_lock_stock(keys, wait):
+    """Take the PostgreSQL transaction advisory locks of the (location id,
+    product id) keys, trying again the missing ones for up to wait seconds
+    (never blocking, so two takers cannot deadlock).
+    Return the first key not obtained, None once all are held (or on
+    another backend: SQLite has one writer at a time)"""
+    if not keys or backend.name != 'postgresql':
+        return None
+    cursor = Transaction().connection.cursor()
+    deadline = time.monotonic() + wait
+    missing = sorted(set(keys))
+    while True:
+        # One statement per round; the locks end with the transaction
+        cursor.execute('SELECT k.l, k.p '
+            'FROM unnest(%s::integer[], %s::integer[]) AS k(l, p) '
+            'WHERE NOT pg_try_advisory_xact_lock(k.l, k.p)',
+            ([l for l, _ in missing], [p for _, p in missing]))
+        missing = sorted(cursor)
+        if not missing:
+            return None
+        if time.monotonic() >= deadline:
+            return missing[0]
+        time.sleep(0.02)
+
+
 class Move(metaclass=PoolMeta):
     __name__ = 'stock.move'
+    # seconds an assignment waits for a till selling the same consigned units
+    _consignment_lock_wait = 10
+
+    @classmethod
+    def _assign_try_lock(
+            cls, product_ids, location_ids, company_ids, date, grouping):
+        pool = Pool()
+        Location = pool.get('stock.location')
+        super()._assign_try_lock(
+            product_ids, location_ids, company_ids, date, grouping)
+        # Meet the tills, which lock only the consigned units they take
+        # (POSSale.lock_consigned_stock) and not the moves' rows
+        consignments = Location.search([
+                ('id', 'in', location_ids),
+                ('type', '=', 'supplier'),
+                ('consignment_party', '!=', None),
+                ], order=[])
+        keys = [(l.id, p) for l in consignments for p in product_ids]
+        key = try_lock_stock(keys, cls._consignment_lock_wait)
+        if key:
+            location_id, product_id = key
+            raise ConsignmentStockBusyError(gettext(
+                    'consignment_contract.msg_assign_stock_busy',
+                    location=Location(location_id).rec_name,
+                    product=pool.get('product.product')(product_id).rec_name))
 
     @classmethod
     def _get_origin(cls):
@@ -541,3 +598,43 @@ class Product(metaclass=PoolMeta):
         default.setdefault('consignment_contract_lines', None)
         default.setdefault('consignment_stock', None)
         return super().copy(products, default=default)
+
+
+class Period(metaclass=PoolMeta):
+    __name__ = 'stock.period'
+
+    @classmethod
+    def close_previous_month(cls, date=None):
+        """Close each company's stock period up to the end of the previous
+        month (monthly cron), so that stock quantities are computed from the
+        period's cache instead of the whole history of moves"""
+        pool = Pool()
+        Company = pool.get('company.company')
+        Date = pool.get('ir.date')
+        for company in Company.search([]):
+            with Transaction().set_context(company=company.id):
+                today = date or Date.today()
+            end = today.replace(day=1) - dt.timedelta(days=1)
+            if cls.search([
+                        ('company', '=', company.id),
+                        ('state', '=', 'closed'),
+                        ('date', '>=', end),
+                        ], limit=1):
+                continue
+            periods = cls.search([
+                    ('company', '=', company.id),
+                    ('state', '=', 'draft'),
+                    ('date', '=', end),
+                    ], limit=1)
+            if periods:
+                period, = periods
+            else:
+                period = cls(company=company, date=end)
+                period.save()
+            try:
+                cls.close([period])
+            except PeriodCloseError as exception:
+                # Moves still assigned in the month: next run tries again
+                logger.warning(
+                    "stock period %s of %s left open: %s",
+                    end, company.rec_name, exception.message)
