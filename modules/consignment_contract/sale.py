@@ -202,6 +202,11 @@ class POSSale(metaclass=PoolMeta):
                 [storage.id] + consignment_ids, with_childs=True,
                 grouping_filter=(product_ids,))
             returned = Location.consignment_returnable(*returns)
+        def available_own(product_id):
+            own = pbl.get((storage.id, product_id), 0)
+            return own - sum(pbl.get((l, product_id), 0)
+                for l in held.get(product_id, []) if l in below)
+
         available = defaultdict(float)
         for product_id in product_ids:
             own = pbl.get((storage.id, product_id), 0)
@@ -237,12 +242,16 @@ class POSSale(metaclass=PoolMeta):
                     if source != OWN:
                         parts.append((source, taken))
                 if product.default_uom.round(quantity) > 0:
-                    if not config.till_negative_stock:
-                        raise ConsignmentStockError(gettext(
-                                'consignment_contract.msg_till_oversell',
-                                line=line.rec_name,
-                                product=product.rec_name,
-                                outlet=(outlet or storage).rec_name))
+                    if (not config.till_negative_stock
+                            or selling.get(product.id)):
+                        asked = Uom.compute_qty(
+                            line.unit, abs(line.quantity),
+                            product.default_uom, round=False)
+                        raise cls._oversell_error(
+                            line.sale, product, asked, storage,
+                            {l: pbl.get((l, product.id), 0)
+                                for l in selling.get(product.id, [])},
+                            available_own(product.id))
                     available[(OWN, product.id)] -= quantity
             else:
                 parts = []
@@ -264,6 +273,109 @@ class POSSale(metaclass=PoolMeta):
                             product.default_uom, q, line.unit))
                     for l, q in parts])
         return plan
+
+    @classmethod
+    def check_till_stock(cls, sales):
+        """Refuse the sales that sell more than their outlet holds of a
+        product consigned there (or of any product when the till may not
+        sell below zero), before they are paid and posted.
+
+        The stock is read as it is, without locks: posting checks it again
+        under the tills' locks."""
+        pool = Pool()
+        Configuration = pool.get('consignment.configuration')
+        Date = pool.get('ir.date')
+        Location = pool.get('stock.location')
+        Product = pool.get('product.product')
+        Uom = pool.get('product.uom')
+        config = Configuration(1)
+        for sale in sales:
+            if sale.state in {'done', 'posted', 'cancelled'}:
+                continue
+            asked = defaultdict(float)
+            for line in sale.lines:
+                if (line.product and line.product.type == 'goods'
+                        and line.quantity and line.quantity > 0):
+                    asked[line.product] += Uom.compute_qty(
+                        line.unit, line.quantity, line.product.default_uom,
+                        round=False)
+            storage = sale.point.storage_location
+            if not asked or not storage:
+                continue
+            with Transaction().set_context(company=sale.company.id):
+                today = Date.today()
+            selling, held = cls._consignment_locations(
+                storage.warehouse, list(asked), today)
+            checked = [p for p in asked
+                if selling.get(p.id) or not config.till_negative_stock]
+            if not checked:
+                continue
+            location_ids = sorted({l for p in checked
+                    for l in held.get(p.id, [])})
+            below = {l.id for l in Location.search([
+                        ('id', 'in', location_ids),
+                        ('parent', 'child_of', [storage.id]),
+                        ])} if location_ids else set()
+            with Transaction().set_context(
+                    stock_date_end=today, company=sale.company.id):
+                pbl = Product.products_by_location(
+                    [storage.id] + location_ids, with_childs=True,
+                    grouping_filter=([p.id for p in checked],))
+            for product in checked:
+                consigned = {l: pbl.get((l, product.id), 0)
+                    for l in selling.get(product.id, [])}
+                own = pbl.get((storage.id, product.id), 0) - sum(
+                    pbl.get((l, product.id), 0)
+                    for l in held.get(product.id, []) if l in below)
+                holding = max(own, 0) + sum(
+                    max(q, 0) for q in consigned.values())
+                if product.default_uom.round(
+                        asked[product] - holding) > 0:
+                    raise cls._oversell_error(
+                        sale, product, asked[product], storage, consigned,
+                        own)
+
+    @classmethod
+    def _oversell_error(
+            cls, sale, product, asked, storage, consigned, own):
+        """Return the error of a till sale asking more of the product than
+        the outlet holds: consigned is {location id: quantity}"""
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        Location = pool.get('stock.location')
+        lang = Lang.get()
+        uom = product.default_uom
+
+        def quantity(value):
+            return lang.format_number_symbol(
+                max(value, 0), uom, digits=uom.digits)
+        holdings = [gettext('consignment_contract.msg_till_stock_own',
+                quantity=quantity(own))]
+        for location in Location.browse(sorted(consigned)):
+            holdings.append(gettext(
+                    'consignment_contract.msg_till_stock_consigned',
+                    supplier=location.consignment_party.rec_name,
+                    quantity=quantity(consigned[location.id])))
+        if sale.number:
+            name = gettext('consignment_contract.msg_till_sale_number',
+                number=sale.number)
+        else:
+            name = gettext('consignment_contract.msg_till_sale_new',
+                point=sale.point.rec_name)
+        return ConsignmentStockError(gettext(
+                'consignment_contract.msg_till_oversell_detail',
+                sale=name, product=product.rec_name,
+                quantity=quantity(asked),
+                outlet=(storage.warehouse or storage).rec_name,
+                held=quantity(max(own, 0) + sum(
+                        max(q, 0) for q in consigned.values())),
+                holdings=', '.join(holdings)))
+
+    @classmethod
+    def do(cls, sales):
+        # paid: refused before the sale is numbered and done
+        cls.check_till_stock(sales)
+        super().do(sales)
 
     @classmethod
     def _consignment_locations(cls, outlet, products, date):
@@ -382,6 +494,16 @@ class POSSale(metaclass=PoolMeta):
 
 class POSSaleLine(metaclass=PoolMeta):
     __name__ = 'sale.point.sale.line'
+
+    @classmethod
+    def validate_fields(cls, lines, field_names):
+        pool = Pool()
+        Sale = pool.get('sale.point.sale')
+        super().validate_fields(lines, field_names)
+        if field_names is None or field_names & {
+                'product', 'quantity', 'unit'}:
+            # The clerk learns it when adding the line, not at payment
+            Sale.check_till_stock(list({l.sale for l in lines}))
 
     def get_stock_move(self):
         move = super().get_stock_move()
