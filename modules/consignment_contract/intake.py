@@ -319,7 +319,12 @@ class IntakeLine(ModelSQL, ModelView):
         states=_states)
     product = fields.Many2One(
         'product.product', "Product", required=True, states=_states,
-        domain=[('type', '=', 'goods')],
+        domain=[
+            ('type', '=', 'goods'),
+            If(Eval('intake_state') == 'draft',
+                ('id', 'in', Eval('contract_products', [])),
+                ()),
+            ],
         help="A product on the intake's contract.")
     quantity = fields.Float(
         "Quantity", digits='unit', required=True, states=_states,
@@ -336,6 +341,9 @@ class IntakeLine(ModelSQL, ModelView):
     contract = fields.Function(
         fields.Many2One('consignment.contract', "Contract"),
         'on_change_with_contract')
+    contract_products = fields.Function(
+        fields.Many2Many('product.product', None, None, "Contract Products"),
+        'on_change_with_contract_products')
     intake_state = fields.Function(
         fields.Selection('get_intake_states', "Intake State"),
         'on_change_with_intake_state')
@@ -360,6 +368,13 @@ class IntakeLine(ModelSQL, ModelView):
     @fields.depends('intake', '_parent_intake.contract')
     def on_change_with_contract(self, name=None):
         return self.intake.contract if self.intake else None
+
+    @fields.depends('intake', '_parent_intake.contract')
+    def on_change_with_contract_products(self, name=None):
+        "Return the products the intake's contract prices"
+        if self.intake and self.intake.contract:
+            return [l.product for l in self.intake.contract.lines]
+        return []
 
     @classmethod
     def get_intake_states(cls):
