@@ -8,7 +8,7 @@ from trytond.modules.company.tests import (
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
-from party_umkm.certificate import compact_number
+from party_umkm.certificate import compact_number, document_name
 from party_umkm.exceptions import CertificateGatingError
 
 
@@ -84,6 +84,22 @@ class PartyUmkmTestCase(CompanyTestMixin, ModuleTestCase):
                 ]:
             with self.subTest(number=number):
                 self.assertEqual(compact_number(number), result)
+
+    @with_transaction()
+    def test_document_name(self):
+        "Test messages name a document by kind and number, never by id"
+        pool = Pool()
+        Party = pool.get('party.party')
+        ShipmentIn = pool.get('stock.shipment.in')
+        supplier = Party(name="UD Kopi Bajawa")
+        supplier.save()
+        self.assertEqual(
+            document_name(ShipmentIn(supplier=supplier)),
+            'the new supplier shipment of "UD Kopi Bajawa"')
+        self.assertEqual(
+            document_name(ShipmentIn(supplier=supplier, number='IN/0007')),
+            'supplier shipment "IN/0007"')
+        self.assertEqual(document_name(ShipmentIn()), 'a new supplier shipment')
 
     @with_transaction()
     def test_npwp_format_and_search(self):
