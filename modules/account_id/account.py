@@ -194,16 +194,17 @@ class Move(metaclass=PoolMeta):
         Period = pool.get('account.period')
         clearing, commission = cls._consignment_accounts(company)
         amount = company.currency.round(amount)
+        lang = pool.get('ir.lang').get()
         if not amount:
             raise ConsignmentCommissionError(gettext(
                     'account_id.msg_consignment_commission_zero',
-                    date=date))
+                    date=lang.strftime(date)))
         if journal is None:
             journal = cls._consignment_commission_journal()
         if description is None:
             description = gettext(
                 'account_id.msg_consignment_commission_description',
-                date=date)
+                date=lang.strftime(date))
         debit, credit = Line(), Line()
         debit.account, credit.account = clearing, commission
         if amount > 0:

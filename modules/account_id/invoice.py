@@ -36,9 +36,15 @@ class Invoice(metaclass=PoolMeta):
             if tax.tax:
                 taxes.update(taxes_charged_by_pkp([tax.tax]))
         if taxes:
+            # a draft invoice has no number: its party names it, not its id
+            if self.number:
+                message, invoice = 'msg_invoice_tax_non_pkp', self.number
+            else:
+                message, invoice = (
+                    'msg_invoice_new_tax_non_pkp', self.party.rec_name)
             raise NonPKPTaxError(gettext(
-                    'account_id.msg_invoice_tax_non_pkp',
-                    invoice=self.rec_name,
+                    'account_id.' + message,
+                    invoice=invoice,
                     company=self.company.rec_name,
                     taxes=', '.join(sorted(t.rec_name for t in taxes))))
 

@@ -118,7 +118,9 @@ class ConsignmentReturn(Workflow, ModelSQL, ModelView):
             self.outlet, = self.contract.outlets
 
     def get_rec_name(self, name):
-        return '%s — %s' % (self.contract.supplier.rec_name, self.date)
+        lang = Pool().get('ir.lang').get()
+        return '%s — %s' % (
+            self.contract.supplier.rec_name, lang.strftime(self.date))
 
     @property
     def consignment_location(self):

@@ -256,7 +256,8 @@ class Contract(Workflow, ModelSQL, ModelView, ChatMixin):
         return self.company.currency if self.company else None
 
     def get_rec_name(self, name):
-        items = [self.number or str(self.id)]
+        # a draft contract has no number yet: its supplier names it
+        items = [self.number] if self.number else []
         if self.supplier:
             items.append(self.supplier.rec_name)
         return ' - '.join(items)

@@ -364,7 +364,8 @@ class HostShare(Workflow, ModelSQL, ModelView):
         return 'draft'
 
     def get_rec_name(self, name):
-        return f'{self.outlet.rec_name} {self.cutoff_date}'
+        lang = Pool().get('ir.lang').get()
+        return f'{self.outlet.rec_name} {lang.strftime(self.cutoff_date)}'
 
     @classmethod
     def search_rec_name(cls, name, clause):
@@ -480,9 +481,11 @@ class HostShare(Workflow, ModelSQL, ModelView):
         with Transaction().set_context(company=company.id):
             today = Date.today()
         if cutoff_date > today:
+            lang = pool.get('ir.lang').get()
             raise SettlementError(gettext(
                     'consignment_contract.msg_settlement_cutoff_future',
-                    date=cutoff_date, today=today))
+                    date=lang.strftime(cutoff_date),
+                    today=lang.strftime(today)))
         outlets = cls._hosted_outlets(outlets)
         if not outlets:
             return []
@@ -590,6 +593,7 @@ class HostShare(Workflow, ModelSQL, ModelView):
     def _get_invoice_lines(self, invoice):
         pool = Pool()
         InvoiceLine = pool.get('account.invoice.line')
+        lang = pool.get('ir.lang').get()
         Configuration = pool.get('consignment.configuration')
         account = Configuration(1).get_multivalue(
             'host_share_account', company=self.company.id)
@@ -612,7 +616,9 @@ class HostShare(Workflow, ModelSQL, ModelView):
                     description=gettext(
                         'consignment_contract.' + msg,
                         outlet=self.outlet.rec_name,
-                        start=self.start_date or '', end=self.cutoff_date,
+                        start=(lang.strftime(self.start_date)
+                            if self.start_date else ''),
+                        end=lang.strftime(self.cutoff_date),
                         months=self.months or 0)))
         return lines
 

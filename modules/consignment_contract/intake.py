@@ -9,6 +9,8 @@ from trytond.pyson import Eval, If
 from trytond.report import Report
 from trytond.transaction import Transaction
 
+from party_umkm.certificate import document_name
+
 from .contract import check_certificates
 from .exceptions import IntakeCancelError, IntakeError
 
@@ -138,7 +140,14 @@ class Intake(Workflow, ModelSQL, ModelView):
                 return locations[0].id
 
     def get_rec_name(self, name):
-        return self.number or str(self.id)
+        return self.number or self.document_name
+
+    @property
+    def document_name(self):
+        "How messages name the intake: by number, or as the supplier's new one"
+        return document_name(
+            self, party=self.contract.supplier if self.contract else None,
+            kind=gettext('consignment_contract.msg_document_kind_intake'))
 
     @classmethod
     def check_modification(cls, mode, intakes, values=None, external=False):
@@ -149,7 +158,7 @@ class Intake(Workflow, ModelSQL, ModelView):
                 if intake.state == 'done':
                     raise AccessError(gettext(
                             'consignment_contract.msg_intake_delete_done',
-                            intake=intake.rec_name))
+                            intake=intake.document_name))
 
     @classmethod
     def copy(cls, intakes, default=None):
@@ -159,13 +168,15 @@ class Intake(Workflow, ModelSQL, ModelView):
 
     def check_contract(self):
         "Refuse an intake the contract does not cover"
+        pool = Pool()
+        Lang = pool.get('ir.lang')
         if not self.contract.covers(self.outlet, self.date):
             raise IntakeError(gettext(
                     'consignment_contract.msg_intake_contract_not_active',
-                    intake=self.rec_name,
+                    intake=self.document_name,
                     contract=self.contract.rec_name,
                     outlet=self.outlet.rec_name,
-                    date=self.date))
+                    date=Lang.get().strftime(self.date)))
         for line in self.lines:
             line.check_contract_line()
             line.check_shelf_life()
@@ -200,7 +211,7 @@ class Intake(Workflow, ModelSQL, ModelView):
                         and received[key] > contract_line.quantity_cap):
                     raise IntakeError(gettext(
                             'consignment_contract.msg_intake_quantity_cap',
-                            intake=intake.rec_name,
+                            intake=intake.document_name,
                             product=line.product.rec_name,
                             cap=contract_line.quantity_cap,
                             quantity=received[key]))
@@ -227,7 +238,7 @@ class Intake(Workflow, ModelSQL, ModelView):
             if not intake.lines:
                 raise IntakeError(gettext(
                         'consignment_contract.msg_intake_no_line',
-                        intake=intake.rec_name))
+                        intake=intake.document_name))
             intake.check_contract()
         cls.check_quantity_caps(intakes)
         locations = Location.get_consignment_locations(
@@ -293,7 +304,7 @@ class Intake(Workflow, ModelSQL, ModelView):
                 if pbl.get(key, 0) < needed[key]:
                     raise IntakeCancelError(gettext(
                             'consignment_contract.msg_intake_cancel_sold',
-                            intake=intake.rec_name,
+                            intake=intake.document_name,
                             product=line.product.rec_name))
 
     @classmethod
@@ -319,7 +330,12 @@ class IntakeLine(ModelSQL, ModelView):
         states=_states)
     product = fields.Many2One(
         'product.product', "Product", required=True, states=_states,
-        domain=[('type', '=', 'goods')],
+        domain=[
+            ('type', '=', 'goods'),
+            If(Eval('intake_state') == 'draft',
+                ('id', 'in', Eval('contract_products', [])),
+                ()),
+            ],
         help="A product on the intake's contract.")
     quantity = fields.Float(
         "Quantity", digits='unit', required=True, states=_states,
@@ -336,6 +352,9 @@ class IntakeLine(ModelSQL, ModelView):
     contract = fields.Function(
         fields.Many2One('consignment.contract', "Contract"),
         'on_change_with_contract')
+    contract_products = fields.Function(
+        fields.Many2Many('product.product', None, None, "Contract Products"),
+        'on_change_with_contract_products')
     intake_state = fields.Function(
         fields.Selection('get_intake_states', "Intake State"),
         'on_change_with_intake_state')
@@ -360,6 +379,13 @@ class IntakeLine(ModelSQL, ModelView):
     @fields.depends('intake', '_parent_intake.contract')
     def on_change_with_contract(self, name=None):
         return self.intake.contract if self.intake else None
+
+    @fields.depends('intake', '_parent_intake.contract')
+    def on_change_with_contract_products(self, name=None):
+        "Return the products the intake's contract prices"
+        if self.intake and self.intake.contract:
+            return [l.product for l in self.intake.contract.lines]
+        return []
 
     @classmethod
     def get_intake_states(cls):
@@ -387,7 +413,7 @@ class IntakeLine(ModelSQL, ModelView):
         if not self.intake.contract.get_line(self.product):
             raise IntakeError(gettext(
                     'consignment_contract.msg_intake_product_not_on_contract',
-                    intake=self.intake.rec_name,
+                    intake=self.intake.document_name,
                     product=self.product.rec_name,
                     contract=self.intake.contract.rec_name))
 
@@ -397,7 +423,7 @@ class IntakeLine(ModelSQL, ModelView):
         if self.requires_lot and not self.lot:
             raise IntakeError(gettext(
                     'consignment_contract.msg_intake_lot_required',
-                    intake=self.intake.rec_name,
+                    intake=self.intake.document_name,
                     product=self.product.rec_name))
         if not self.lot or not contract.min_shelf_life_days:
             return
@@ -405,13 +431,13 @@ class IntakeLine(ModelSQL, ModelView):
         if not expiration_date:
             raise IntakeError(gettext(
                     'consignment_contract.msg_intake_lot_no_expiry',
-                    intake=self.intake.rec_name,
+                    intake=self.intake.document_name,
                     lot=self.lot.rec_name))
         days = (expiration_date - self.intake.date).days
         if days < contract.min_shelf_life_days:
             raise IntakeError(gettext(
                     'consignment_contract.msg_intake_shelf_life',
-                    intake=self.intake.rec_name,
+                    intake=self.intake.document_name,
                     lot=self.lot.rec_name,
                     days=days,
                     minimum=contract.min_shelf_life_days))

@@ -286,8 +286,9 @@ class Settlement(Workflow, ModelSQL, ModelView):
         return False
 
     def get_rec_name(self, name):
-        name = self.number or str(self.id)
-        return f'{name} ({self.supplier.rec_name})'
+        if not self.number:
+            return self.supplier.rec_name
+        return f'{self.number} ({self.supplier.rec_name})'
 
     @classmethod
     def search_rec_name(cls, name, clause):
@@ -359,9 +360,11 @@ class Settlement(Workflow, ModelSQL, ModelView):
         with Transaction().set_context(company=company.id):
             today = Date.today()
         if cutoff_date > today:
+            lang = pool.get('ir.lang').get()
             raise SettlementError(gettext(
                     'consignment_contract.msg_settlement_cutoff_future',
-                    date=cutoff_date, today=today))
+                    date=lang.strftime(cutoff_date),
+                    today=lang.strftime(today)))
         groups = cls._open_lines(cutoff_date, company, suppliers, outlets)
         if not groups:
             return []

@@ -11,7 +11,7 @@ from proteus import Model, Wizard
 
 from account_id.tests.tools import (
     create_chart, create_fiscalyear, create_idr, create_payment_terms,
-    create_product_categories)
+    create_product_categories, get_today)
 from party_umkm.tests.tools import add_requirement
 from stock_regency.tests.tools import create_outlet
 
@@ -75,7 +75,7 @@ def setup_accounting(company, year=None, config=None):
     FiscalYear = Model.get('account.fiscalyear', config=config)
     PaymentTerm = Model.get('account.invoice.payment_term', config=config)
     if year is None:
-        year = dt.date.today().year
+        year = get_today(config=config).year
     if not Account.find([('company', '=', company.id)], limit=1):
         create_chart(company, config=config)
     if not FiscalYear.find([

@@ -35,6 +35,40 @@ CERTIFICATE_STATES = [
     ]
 
 
+# the kinds of the documents gated by certificates, as clerks call them
+# (the upstream model names read "Stock Shipment In")
+DOCUMENT_KINDS = {
+    'purchase.purchase': 'party_umkm.msg_document_kind_purchase',
+    'sale.sale': 'party_umkm.msg_document_kind_sale',
+    'sale.point.sale': 'party_umkm.msg_document_kind_pos_sale',
+    'stock.shipment.in': 'party_umkm.msg_document_kind_shipment_in',
+    }
+
+
+def document_name(document, party=None, kind=None):
+    """Return how a message names the document: its kind and number, or
+    "the new <kind> of <party>" while it has no number (never its id)
+
+    kind defaults to the one of DOCUMENT_KINDS or the model's name, party
+    to the party or the supplier of the document."""
+    if kind is None:
+        if document.__name__ in DOCUMENT_KINDS:
+            kind = gettext(DOCUMENT_KINDS[document.__name__])
+        else:
+            kind = document.__names__()['model'].lower()
+    number = getattr(document, 'number', None)
+    if number:
+        return gettext('party_umkm.msg_document_number',
+            kind=kind, number=number)
+    if party is None:
+        party = (getattr(document, 'party', None)
+            or getattr(document, 'supplier', None))
+    if party:
+        return gettext('party_umkm.msg_document_new',
+            kind=kind, party=party.rec_name)
+    return gettext('party_umkm.msg_document_new_no_party', kind=kind)
+
+
 def compact_number(number):
     "Return the number without spaces and separators, in upper case"
     if not number:
@@ -400,7 +434,7 @@ class Certificate(DeactivableMixin, ModelSQL, ModelView):
                     raise AccessError(gettext(
                             'party_umkm.msg_certificate_delete_used',
                             certificate=usage.certificate.rec_name,
-                            document=usage.document.rec_name
+                            document=document_name(usage.document)
                             if usage.document else ''))
 
     @classmethod
@@ -560,9 +594,9 @@ class Certificate(DeactivableMixin, ModelSQL, ModelView):
                 missing='; '.join(texts))
             for product, texts in sorted(
                 missing.items(), key=lambda x: x[0].rec_name)]
-        if document and document.id is not None and document.id >= 0:
+        if document:
             return gettext('party_umkm.msg_certificate_gating_document',
-                document=document.rec_name,
+                document=document_name(document),
                 date=lang.strftime(date),
                 products='\n'.join(lines))
         return gettext('party_umkm.msg_certificate_gating',

@@ -2,6 +2,8 @@
 # this repository contains the full copyright notices and license terms.
 import re
 
+from stdnum.id import npwp
+
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, fields
 from trytond.pool import Pool, PoolMeta
@@ -24,6 +26,32 @@ LEGAL_FORMS = [
     ('bumdes', "BUMDes"),
     ('other', "Other"),
     ]
+
+
+def npwp_forms(value):
+    """Return the compact forms under which the NPWP value may be recorded:
+    the 15-digit number of before 2024 and its 16-digit form (a 0 in front),
+    or an empty list when value is not an NPWP"""
+    if not isinstance(value, str):
+        return []
+    value = npwp.compact(value.strip('%'))
+    if not npwp.is_valid(value):
+        return []
+    if len(value) == 15:
+        return [value, '0' + value]
+    if value.startswith('0'):
+        return [value, value[1:]]
+    return [value]
+
+
+def format_npwp(value):
+    """Return the NPWP as the tax office writes it: the 15-digit number with
+    the dots and dash of its mask, the 16-digit number (since 2024, PER-06/
+    PJ/2024) as its 16 digits only"""
+    value = npwp.compact(value)
+    if len(value) == 16:
+        return value
+    return npwp.format(value)
 
 
 class Party(metaclass=PoolMeta):
@@ -122,6 +150,16 @@ class Party(metaclass=PoolMeta):
             for p in parties}
 
     @classmethod
+    def search_rec_name(cls, name, clause):
+        domain = super().search_rec_name(name, clause)
+        _, operator, operand, *extra = clause
+        # an NPWP is found under its 15- and its 16-digit form
+        if (operator in {'=', 'ilike', 'like'} and domain[0] == 'OR'
+                and (forms := npwp_forms(operand))):
+            domain.append(('identifiers.code_compact', 'in', forms))
+        return domain
+
+    @classmethod
     def search_umkm_class(cls, name, clause):
         pool = Pool()
         Configuration = pool.get('party.umkm.configuration')
@@ -217,6 +255,38 @@ class Party(metaclass=PoolMeta):
         default.setdefault('coachings')
         default.setdefault('nib')
         return super().copy(parties, default=default)
+
+
+class PartyIdentifier(metaclass=PoolMeta):
+    __name__ = 'party.identifier'
+
+    def _format_npwp(self, code):
+        "Return code formatted if it is a valid NPWP, unchanged otherwise"
+        if self.type == 'id_vat' and code and npwp.is_valid(code):
+            return format_npwp(code)
+        return code
+
+    @fields.depends('type', 'code')
+    def on_change_with_code(self):
+        return self._format_npwp(super().on_change_with_code())
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if (mode == 'create' and values.get('type') == 'id_vat'
+                and values.get('code') and npwp.is_valid(values['code'])):
+            values['code'] = format_npwp(values['code'])
+        return values
+
+    def compute_fields(self, field_names=None):
+        values = super().compute_fields(field_names=field_names)
+        formatted = self._format_npwp(
+            values.get('code', getattr(self, 'code', None)))
+        if formatted != getattr(self, 'code', None):
+            values['code'] = formatted
+        else:
+            values.pop('code', None)
+        return values
 
 
 class PartyProgramme(ModelSQL):

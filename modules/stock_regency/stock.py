@@ -297,6 +297,24 @@ class CreateOutlet(Wizard):
                         outlet=start.name,
                         regency=start.regency.rec_name,
                         other=other.rec_name))
+        # the children are saved first, without parent to satisfy the
+        # warehouse domains, so the warehouse refers only to saved records
+        children = [
+            Location(
+                name=gettext(f'stock_regency.msg_location_{field}'),
+                type='storage')
+            for field in ['input', 'output', 'storage']]
+        lost_found = Location(
+            name=gettext('stock_regency.msg_location_lost_found',
+                warehouse=start.name),
+            type='lost_found')
+        try:
+            lost_found.parent = ModelData.get_id(
+                'stock', 'location_lost_found')
+        except KeyError:
+            pass
+        Location.save(children + [lost_found])
+        input_, output, storage = children
         warehouse = Location(
             name=start.name,
             code=start.code,
@@ -312,32 +330,17 @@ class CreateOutlet(Wizard):
             outlet_manager=start.outlet_manager,
             opening_date=start.opening_date,
             address=start.address,
+            input_location=input_,
+            output_location=output,
+            storage_location=storage,
+            lost_found_location=lost_found,
             )
-        for field in ['input', 'output', 'storage']:
-            setattr(warehouse, f'{field}_location', Location(
-                    name=gettext(f'stock_regency.msg_location_{field}'),
-                    type='storage'))
-        lost_found = Location(
-            name=gettext('stock_regency.msg_location_lost_found',
-                warehouse=start.name),
-            type='lost_found')
-        try:
-            lost_found.parent = ModelData.get_id(
-                'stock', 'location_lost_found')
-        except KeyError:
-            pass
-        warehouse.lost_found_location = lost_found
         warehouse.save()
-        # the children are created without parent to satisfy the warehouse
-        # domains; attach them now
-        children = [
-            warehouse.input_location, warehouse.output_location,
-            warehouse.storage_location]
         for child in children:
             child.parent = warehouse
         picking = Location(
             name=gettext('stock_regency.msg_location_picking'),
-            type='storage', parent=warehouse.storage_location)
+            type='storage', parent=storage)
         Location.save(children + [picking])
         warehouse.picking_location = picking
         warehouse.save()

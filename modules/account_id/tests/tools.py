@@ -15,8 +15,8 @@ from trytond.modules.account.tests.tools import (
 from trytond.modules.company.tests.tools import create_company, get_company
 
 __all__ = [
-    'create_idr', 'create_company_id', 'create_chart', 'get_accounts',
-    'get_taxes', 'get_tax_rule', 'create_fiscalyear',
+    'create_idr', 'create_company_id', 'get_today', 'create_chart',
+    'get_accounts', 'get_taxes', 'get_tax_rule', 'create_fiscalyear',
     'create_payment_terms', 'create_product_categories', 'set_up_accounting',
     'ACCOUNT_CODES', 'TAX_TEMPLATES']
 
@@ -87,10 +87,14 @@ def create_idr(config=None):
     return currency
 
 
-def create_company_id(party=None, name="NTT Mart", pkp=False, config=None):
+def create_company_id(
+        party=None, name="NTT Mart", pkp=False, timezone='Asia/Makassar',
+        config=None):
     """Create the company in rupiah with the PKP flag and return it.
 
-    Wraps company's create_company (which also sets the user preferences)."""
+    The time zone (NTT's by default) sets the company's today on the
+    server. Wraps company's create_company (which also sets the user
+    preferences)."""
     Party = Model.get('party.party', config=config)
     if party is None:
         party = Party(name=name)
@@ -99,8 +103,17 @@ def create_company_id(party=None, name="NTT Mart", pkp=False, config=None):
         config=config)
     company = get_company(config=config)
     company.pkp = pkp
+    company.timezone = timezone
     company.save()
     return company
+
+
+def get_today(config=None):
+    "Return the company's today (in its time zone), the server's date"
+    if config is None:
+        config = get_config()
+    Date = Model.get('ir.date', config=config)
+    return Date.today(config.context)
 
 
 def create_chart(company=None, config=None):
@@ -187,7 +200,7 @@ def create_fiscalyear(
     stock_method 'continental' values stock in the accounts (needs
     account_stock_continental)."""
     if year is None:
-        year = datetime.date.today().year
+        year = get_today(config=config).year
     fiscalyear = _create_fiscalyear(
         company=company,
         today=(datetime.date(year, 1, 1), datetime.date(year, 12, 31)),

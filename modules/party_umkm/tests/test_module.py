@@ -8,7 +8,7 @@ from trytond.modules.company.tests import (
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
-from party_umkm.certificate import compact_number
+from party_umkm.certificate import compact_number, document_name
 from party_umkm.exceptions import CertificateGatingError
 
 
@@ -84,6 +84,66 @@ class PartyUmkmTestCase(CompanyTestMixin, ModuleTestCase):
                 ]:
             with self.subTest(number=number):
                 self.assertEqual(compact_number(number), result)
+
+    @with_transaction()
+    def test_document_name(self):
+        "Test messages name a document by kind and number, never by id"
+        pool = Pool()
+        Party = pool.get('party.party')
+        ShipmentIn = pool.get('stock.shipment.in')
+        supplier = Party(name="UD Kopi Bajawa")
+        supplier.save()
+        self.assertEqual(
+            document_name(ShipmentIn(supplier=supplier)),
+            'the new supplier shipment of "UD Kopi Bajawa"')
+        self.assertEqual(
+            document_name(ShipmentIn(supplier=supplier, number='IN/0007')),
+            'supplier shipment "IN/0007"')
+        self.assertEqual(document_name(ShipmentIn()), 'a new supplier shipment')
+
+    @with_transaction()
+    def test_npwp_format_and_search(self):
+        "Test 15- and 16-digit NPWP are shown as DJP writes them and found"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Identifier = pool.get('party.identifier')
+        old, new = Party.create([{
+                    'name': "UD Lama",
+                    'identifiers': [('create', [{
+                                    'type': 'id_vat',
+                                    'code': '013121660091000',
+                                    }])],
+                    }, {
+                    'name': "PT Baru",
+                    'identifiers': [('create', [{
+                                    'type': 'id_vat',
+                                    'code': '0016.0905.2401.7000',
+                                    }])],
+                    }])
+        self.assertEqual(old.identifiers[0].code, '01.312.166.0-091.000')
+        self.assertEqual(new.identifiers[0].code, '0016090524017000')
+        self.assertEqual(
+            Identifier(type='id_vat', code='0013 1216 6009 1000'
+                ).on_change_with_code(),
+            '0013121660091000')
+
+        identifier, = new.identifiers
+        identifier.code = '0016-0905-2401-7000'
+        identifier.save()
+        self.assertEqual(identifier.code, '0016090524017000')
+
+        for value, party in [
+                ('013121660091000', old),
+                ('0013121660091000', old),
+                ('01.312.166.0-091.000', old),
+                ('016090524017000', new),
+                ('0016090524017000', new),
+                ]:
+            for operator in ['=', 'ilike']:
+                with self.subTest(value=value, operator=operator):
+                    self.assertEqual(
+                        Party.search([('rec_name', operator, value)]),
+                        [party])
 
     @with_transaction()
     def test_umkm_class_thresholds(self):

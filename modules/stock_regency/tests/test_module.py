@@ -1,6 +1,7 @@
 # This file is part of NTT Mart ERP.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
+import warnings
 
 from trytond.exceptions import UserError
 from trytond.modules.company.tests import CompanyTestMixin
@@ -145,7 +146,14 @@ class StockRegencyTestCase(CompanyTestMixin, ModuleTestCase):
             for name, value in values.items():
                 setattr(wizard.start, name, value)
             wizard.start.name = wizard.start.outlet_name()
-            return wizard.create_outlet()
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter('always')
+                outlet = wizard.create_outlet()
+            # trytond warns when saving a record refers to an unsaved one
+            self.assertEqual(
+                [str(w.message) for w in caught
+                    if 'unsaved relation' in str(w.message)], [])
+            return outlet
 
         hub = create(city, provincial_hub=True)
         self.assertEqual(hub.name, "NTT Mart Hub Kota Kupang")

@@ -1,8 +1,37 @@
 # This file is part of NTT Mart ERP.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from proteus import Model, Wizard
+from proteus.config import get_config
+from trytond.modules.company.tests.tools import create_company
 
-__all__ = ['create_province', 'create_outlet']
+__all__ = [
+    'TIMEZONE', 'create_company_wita', 'get_today', 'create_province',
+    'create_outlet']
+
+# NTT lives in Central Indonesia Time (WITA, UTC+8)
+TIMEZONE = 'Asia/Makassar'
+
+
+def create_company_wita(party=None, currency=None, config=None):
+    """Create the company with company's create_company, in the time zone
+    of NTT (Asia/Makassar), and return the configuration wizard
+
+    The server's today is then the company's, as in production, which
+    differs from the machine's UTC date from 16:00 to 24:00 UTC."""
+    wizard = create_company(party=party, currency=currency, config=config)
+    Company = Model.get('company.company', config=config)
+    company, = Company.find()
+    company.timezone = TIMEZONE
+    company.save()
+    return wizard
+
+
+def get_today(config=None):
+    "Return the company's today, the date the server uses"
+    if config is None:
+        config = get_config()
+    Date = Model.get('ir.date', config=config)
+    return Date.today(config.context)
 
 
 def create_province(regencies, config=None):
