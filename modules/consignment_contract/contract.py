@@ -1057,7 +1057,6 @@ class ContractLine(ModelSQL, ModelView):
         return lines[0] if lines else None
 
 
-
 class ContractAmend(Wizard):
     "Amend Contract"
     __name__ = 'consignment.contract.amend'
