@@ -84,8 +84,8 @@ class Contract(Workflow, ModelSQL, ModelView, ChatMixin):
     first_version = fields.Many2One(
         'consignment.contract', "First Version", readonly=True,
         ondelete='RESTRICT')
-    versions = fields.Function(fields.One2Many(
-            'consignment.contract', None, "Versions", readonly=True,
+    versions = fields.Function(fields.Many2Many(
+            'consignment.contract', None, None, "Versions", readonly=True,
             help="Every version of the contract, the first one first."),
         'get_versions')
     reference = fields.Char("Reference", states=_states)
