@@ -271,12 +271,18 @@ class Move(metaclass=PoolMeta):
 
     @property
     def is_customer_consignment(self):
-        # Goods a supplier consigned to us and sold to a customer pay the
-        # consignor through its supplier line; billing the consignor too
-        # (upstream's customer consignment, for goods placed at a customer)
-        # would book the sale twice
-        return (super().is_customer_consignment
-            and self.from_location.type != 'supplier')
+        # Goods a supplier consigned to us and sold from our own storage pay
+        # the consignor through its supplier line; billing the consignor too
+        # would book the sale twice.  A supplier's location placed inside a
+        # customer's consignment location stays upstream's customer
+        # consignment.
+        from_ = self.from_location
+        if from_.type == 'supplier':
+            parent = from_.parent
+            if not (parent and parent.type == 'storage'
+                    and parent.consignment_party):
+                return False
+        return super().is_customer_consignment
 
     @property
     def is_supplier_consignment(self):
