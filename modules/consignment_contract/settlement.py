@@ -19,7 +19,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.report import Report
 from trytond.tools import grouped_slice, sqlite_apply_types
-from trytond.transaction import Transaction, record_cache_size
+from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from .exceptions import (
@@ -35,6 +35,8 @@ SQL_IN = fields.SQL_OPERATORS['in']
 # The lines whose taxes are updated together: the ORM instantiates the lines
 # of the invoices it reads together, each checking the list of all their ids
 TAXES_CHUNK = 250
+# The lines validated together after an UPDATE, for the same reason
+VALIDATE_CHUNK = 200
 
 
 def months_between(start, end):
@@ -449,10 +451,14 @@ class Settlement(Workflow, ModelSQL, ModelView):
         * XML records, timestamps, history, translations, set-fields:
           do not apply (no such invoice line, no _timestamp context, no
           history, not translated, a Many2One column);
-        * the validation of _validate (domains, required, selection,
-          digits... of the fields depending on consignment_settlement or on
-          a Function field), validate and validate_fields: run on the
-          linked lines by _validate_lines after the UPDATE;
+        * the validation of _validate (for consignment_settlement: the
+          domains of product, unit and stock_moves and the required unit,
+          which depend on a Function field, not on consignment_settlement),
+          validate and validate_fields (not overridden): hold by
+          construction, the UPDATE changes no column they depend on and
+          they were validated when the line was last written; they are run
+          again, with those of invoice, by _validate_lines on the same lines
+          when confirm attaches them to the invoice, before it is posted;
         * on_modification (account_invoice_stock updates the unit price of
           the stock moves from the posted invoices): nothing to update, the
           lines are on no invoice;
@@ -488,15 +494,14 @@ class Settlement(Workflow, ModelSQL, ModelView):
                 raise SettlementConcurrencyError(gettext(
                         'consignment_contract.msg_settlement_concurrent',
                         supplier=settlement.supplier.rec_name))
-        cls._validate_lines(
-            'consignment_settlement', [s.id for s in settlements],
-            {'consignment_settlement'})
 
     @classmethod
     def _validate_lines(cls, column, ids, field_names):
         """Run InvoiceLine._validate for field_names on the lines whose
-        column (a name) is in ids, by chunks of the record cache size: the
-        validation InvoiceLine.write of field_names would run"""
+        column (a name) is in ids, by chunks of VALIDATE_CHUNK (each record
+        instantiated checks the list of ids it was browsed with, so a chunk
+        costs its size squared): the validation InvoiceLine.write of
+        field_names would run"""
         pool = Pool()
         InvoiceLine = pool.get('account.invoice.line')
         line = InvoiceLine.__table__()
@@ -510,8 +515,7 @@ class Settlement(Workflow, ModelSQL, ModelView):
             line_ids.extend(i for i, in cursor)
         # The cache may hold the lines as they were before the UPDATE
         transaction.counter += 1
-        for sub_ids in grouped_slice(
-                line_ids, record_cache_size(transaction)):
+        for sub_ids in grouped_slice(line_ids, VALIDATE_CHUNK):
             InvoiceLine._validate(
                 InvoiceLine.browse(list(sub_ids)), field_names=field_names)
 
@@ -790,9 +794,11 @@ class Settlement(Workflow, ModelSQL, ModelView):
         # The checks of InvoiceLine.write of invoice (doc/design.rst):
         # access checked below; record rules checked when linked; the lines
         # are on no invoice (check_modification; checked again below, a
-        # user may have put one on an invoice); _validate of invoice (the
-        # account's domain: not closed, of the company, not the invoice's
-        # payable account, of an expense/debt/revenue type) run after.
+        # user may have put one on an invoice); _validate of invoice and
+        # consignment_settlement (the account's domain: not closed, of the
+        # company, not the invoice's payable account, of an
+        # expense/debt/revenue type; the domains of taxes, origin, product,
+        # unit, stock_moves) run after.
         ModelAccess = pool.get('ir.model.access')
         ModelFieldAccess = pool.get('ir.model.field.access')
         ModelAccess.check(InvoiceLine.__name__, 'write')
@@ -824,8 +830,8 @@ class Settlement(Workflow, ModelSQL, ModelView):
                     [settlement.invoice.id, user, CurrentTimestamp()],
                     where=SQL_IN(line.consignment_settlement, ids)
                     & (line.invoice == Null)))
-        cls._validate_lines(
-            'invoice', [i.id for i in invoices], {'invoice'})
+        cls._validate_lines('invoice', [i.id for i in invoices],
+            {'invoice', 'consignment_settlement'})
         cls._update_taxes(invoices)
         cls.save(settlements)
 
