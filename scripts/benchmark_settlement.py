@@ -12,12 +12,27 @@ given, in the same database and the same run:
   ``consignment_outlet``/``consignment_contract``/``consignment_date`` set);
 * *plain Tryton*: another copy of the same N lines, without the consignment
   fields, invoiced the way an integrator would with plain Tryton, by batches
-  of ``--plain-batch`` suppliers (default 2): search their open lines, one
+  of ``--plain-batch`` suppliers: search their open lines, one
   ``Invoice.save`` of one supplier invoice per supplier
   (``on_change_type``/``on_change_party``), ``InvoiceLine.write`` of the lines
   to their invoice, ``Invoice.update_taxes``.  The batches keep it linear:
   each record the ORM instantiates checks the list of ids it was browsed
   with, so one batch of all the lines costs N².
+
+The baseline is plain Tryton at its fastest batch size: with
+``--plain-batch auto`` (the default) a calibration first times plain
+invoicing for each of ``--calibrate-batches`` (1, 2, 5, 10, 25, 50
+suppliers per batch) on lines of their own, dated in a month before the
+measured ones and at the same density (lines per supplier = N / suppliers,
+at the first size): about ``--calibrate-lines`` lines (default 2,000, at
+most N) per batch size, whole batches, at least one batch; a batch size
+whose one batch would hold more than 10 × ``--calibrate-lines`` lines is
+skipped (so is one above the number of suppliers).  An untimed run of a
+few suppliers first warms the caches.  Each timed run is its own committed
+transaction, like the measured ones.  The table of seconds per 1,000 lines
+is printed with the size of the lowest, which the measured plain runs use.
+The calibration lines (description "Kalibrasi") and their invoices are left
+out of the final check.  ``--plain-batch K`` skips the calibration.
 
 Ratios printed: settlement / plain Tryton for each size (target ≤ 1.0×) and
 settlement at N × scale / settlement at N (target ≤ 2.1× for scale 2).
@@ -60,6 +75,8 @@ from decimal import Decimal
 SELLING_PRICE = Decimal('25000')
 CONSIGNOR_PRICE = Decimal('20000')
 PLAIN_BATCH = 2
+CALIBRATE_BATCHES = '1,2,5,10,25,50'
+CALIBRATION = "Kalibrasi"  # the description of the calibration lines
 
 
 def parse_args():
@@ -71,8 +88,15 @@ def parse_args():
     parser.add_argument('--outlets', type=int, default=22)
     parser.add_argument('--products', type=int, default=5,
         help="products per supplier")
-    parser.add_argument('--plain-batch', type=int, default=PLAIN_BATCH,
-        help="suppliers invoiced together by plain Tryton")
+    parser.add_argument('--plain-batch', default='auto',
+        type=lambda v: v if v == 'auto' else int(v),
+        help="suppliers invoiced together by plain Tryton, or 'auto': "
+        "the fastest of --calibrate-batches on a sample (default)")
+    parser.add_argument('--calibrate-batches', default=CALIBRATE_BATCHES,
+        type=lambda v: [int(b) for b in v.split(',')],
+        help="batch sizes tried by the calibration (default %(default)s)")
+    parser.add_argument('--calibrate-lines', type=int, default=2_000,
+        help="lines per batch size in the calibration (at most --lines)")
     parser.add_argument('--database', default='bench_settlement')
     parser.add_argument('--cache', default='/tmp/cache-pg-bench-settle')
     parser.add_argument('--profile', metavar='PREFIX',
@@ -89,7 +113,6 @@ def log(message):
 def main():
     global PLAIN_BATCH
     args = parse_args()
-    PLAIN_BATCH = args.plain_batch
     os.environ['DB_NAME'] = args.database
     os.environ.setdefault('DB_CACHE', args.cache)
     os.makedirs(os.environ['DB_CACHE'], exist_ok=True)
@@ -116,6 +139,15 @@ def main():
     if args.scale:
         sizes.append(args.lines * args.scale)
     today = dt.date.today()
+    calibration = None
+    if args.plain_batch == 'auto':
+        # The month before the measured ones
+        cutoff = month_end(today, len(sizes) + 1)
+        calibration = calibrate(ids, args, cutoff)
+        PLAIN_BATCH = min(calibration, key=lambda b: calibration[b][1])
+        log(f"calibration: plain Tryton batches of {PLAIN_BATCH} suppliers")
+    else:
+        PLAIN_BATCH = args.plain_batch
     results = {}
     for index, count in enumerate(sizes):
         # One month per size, the most recent last
@@ -134,6 +166,15 @@ def main():
 
     print(f"suppliers={args.suppliers} outlets={args.outlets} "
         f"products={args.suppliers * args.products} backend={backend.name}")
+    if calibration:
+        print("calibration of plain Tryton (batch size: lines, seconds, "
+            "seconds per 1,000 lines):")
+        for batch, (lines, rate) in calibration.items():
+            print(f"  {batch:>4} suppliers: {lines:>6} lines, "
+                f"{rate * lines:7.2f}s, {rate * 1000:6.3f}s"
+                + (" <- fastest" if batch == PLAIN_BATCH else ""))
+    print(f"plain Tryton batches: {PLAIN_BATCH} suppliers"
+        + (" (calibrated)" if calibration else " (--plain-batch)"))
     for count, (settled, plain) in results.items():
         print(f"{count} lines: settlement {settled:.2f}s, "
             f"plain Tryton {plain:.2f}s, "
@@ -245,9 +286,11 @@ def set_up(args):
         }
 
 
-def insert_lines(ids, count, cutoff, seed):
+def insert_lines(ids, count, cutoff, seed, suppliers=None, plain_only=False):
     """Insert count consigned supplier lines (as a consigned sale leaves
-    them) and the same count of plain standalone lines, in SQL"""
+    them) and the same count of plain standalone lines, in SQL; with
+    plain_only, only count plain lines described as the calibration's.
+    suppliers: the indexes of the suppliers of the lines (default all)"""
     from trytond.pool import Pool
     from trytond.tests.test_tryton import DB_NAME, USER
     from trytond.transaction import Transaction
@@ -268,19 +311,22 @@ def insert_lines(ids, count, cutoff, seed):
         # Within PostgreSQL's 65535 parameters per query
         size = 65535 // len(columns)
         now = dt.datetime.now()
+        indexes = (list(range(len(ids['suppliers'])))
+            if suppliers is None else suppliers)
         suppliers, outlets = ids['suppliers'], ids['outlets']
+        description = CALIBRATION if plain_only else "Barang konsinyasi"
         products, contracts = ids['products'], ids['contracts']
         per_supplier = ids['products_per_supplier']
         first = cutoff.replace(day=1)
         rows = []
         for i in range(count):
-            s = i % len(suppliers)
+            s = indexes[i % len(indexes)]
             product = products[s * per_supplier + rng.randrange(per_supplier)]
             quantity = float(rng.randint(1, 3))
             rows.append(([
                         'in', 'line', ids['company'], ids['currency'],
                         suppliers[s], product, ids['unit'], ids['account'],
-                        "Barang konsinyasi", quantity, CONSIGNOR_PRICE, 1,
+                        description, quantity, CONSIGNOR_PRICE, 1,
                         USER, now], [
                         rng.choice(outlets), contracts[s], SELLING_PRICE,
                         first + dt.timedelta(
@@ -288,8 +334,9 @@ def insert_lines(ids, count, cutoff, seed):
         for start in range(0, count, size):
             batch = rows[start:start + size]
             # The consigned lines
-            cursor.execute(*table.insert(
-                    columns, [c + k for c, k in batch]))
+            if not plain_only:
+                cursor.execute(*table.insert(
+                        columns, [c + k for c, k in batch]))
             # The same lines for plain Tryton, without consignment
             cursor.execute(*table.insert(common, [c for c, _ in batch]))
         cursor.execute('ANALYZE "%s"' % InvoiceLine._table)
@@ -317,9 +364,49 @@ def run(function, ids, date, profile=None):
         return duration
 
 
-def plain_invoices(ids, date):
+def calibrate(ids, args, cutoff):
+    """Time plain invoicing for each batch size of args.calibrate_batches on
+    lines of their own dated in cutoff's month, at the density of the
+    first measured size; return {batch: (lines, seconds per line)}"""
+    density = max(args.lines // args.suppliers, 1)
+    budget = min(args.calibrate_lines, args.lines)
+    count = len(ids['suppliers'])
+    offset = 0  # the next supplier whose lines are not yet used
+
+    def plain_run(batch, suppliers, seed):
+        nonlocal offset
+        indexes = [(offset + i) % count for i in range(suppliers)]
+        offset = (offset + suppliers) % count
+        lines = suppliers * density
+        insert_lines(ids, lines, cutoff, seed=seed, suppliers=indexes,
+            plain_only=True)
+        chosen = [ids['suppliers'][i] for i in indexes]
+        duration = run(lambda i, d: plain_invoices(
+                i, d, batch=batch, suppliers=chosen), ids, cutoff)
+        return lines, duration
+
+    t0 = time.perf_counter()
+    # Untimed: the first run pays the cold caches
+    plain_run(1, min(5, count), seed=100)
+    results = {}
+    for seed, batch in enumerate(args.calibrate_batches, 101):
+        if batch > count or batch * density > 10 * budget:
+            log(f"calibration: batches of {batch} skipped")
+            continue
+        # Whole batches, at least one, about budget lines
+        batches = max(budget // (batch * density), 1)
+        suppliers = min(batches * batch, count - count % batch)
+        lines, duration = plain_run(batch, suppliers, seed)
+        results[batch] = (lines, duration / lines)
+        log(f"calibration: batches of {batch}: {lines} lines, "
+            f"{duration:.2f}s")
+    log(f"calibration: {time.perf_counter() - t0:.1f}s")
+    return results
+
+
+def plain_invoices(ids, date, batch=None, suppliers=None):
     """One supplier invoice per supplier from its standalone lines, by
-    batches of PLAIN_BATCH suppliers"""
+    batches of batch (default PLAIN_BATCH) suppliers (default all)"""
     from trytond.pool import Pool
     from trytond.tools import grouped_slice
     pool = Pool()
@@ -329,7 +416,10 @@ def plain_invoices(ids, date):
     Company = pool.get('company.company')
     company = Company(ids['company'])
     today = dt.date.today()  # the date the settlement gives its invoices
-    for parties in grouped_slice(Party.browse(ids['suppliers']), PLAIN_BATCH):
+    if suppliers is None:
+        suppliers = ids['suppliers']
+    for parties in grouped_slice(
+            Party.browse(suppliers), batch or PLAIN_BATCH):
         parties = list(parties)
         lines = InvoiceLine.search([
                 ('company', '=', company.id),
@@ -366,7 +456,8 @@ def settle(ids, date):
 
 
 def check(ids, count, runs):
-    "Check both sides invoiced the same count of lines and quantities"
+    """Check both sides invoiced the same count of lines and quantities,
+    leaving out the calibration's"""
     from sql.aggregate import Count, Sum
     from trytond.pool import Pool
     from trytond.tests.test_tryton import DB_NAME, USER
@@ -379,12 +470,17 @@ def check(ids, count, runs):
         line = InvoiceLine.__table__()
         cursor = transaction.connection.cursor()
         consigned = line.consignment_outlet != None  # noqa: E711
+        measured = ((line.invoice != None)  # noqa: E711
+            & ((line.description != CALIBRATION)
+                | (line.description == None)))  # noqa: E711
         cursor.execute(*line.select(
                 consigned, Count(line.id), Sum(line.quantity),
-                where=line.invoice != None,  # noqa: E711
+                where=measured,
                 group_by=[consigned]))
         figures = {bool(c): (n, q) for c, n, q in cursor}
-        cursor.execute(*invoice.select(Count(invoice.id)))
+        cursor.execute(*invoice.select(Count(invoice.id),
+                where=invoice.id.in_(line.select(line.invoice,
+                        where=measured))))
         invoices, = cursor.fetchone()
     if (len(figures) != 2 or figures[True] != figures[False]
             or figures[True][0] != count

@@ -35,6 +35,8 @@ SQL_IN = fields.SQL_OPERATORS['in']
 # The lines whose taxes are updated together: the ORM instantiates the lines
 # of the invoices it reads together, each checking the list of all their ids
 TAXES_CHUNK = 250
+# The lines validated together after an UPDATE, for the same reason
+VALIDATE_CHUNK = 200
 
 
 def months_between(start, end):
@@ -389,13 +391,22 @@ class Settlement(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _open_lines_where(cls, line, cutoff_date, company):
-        "Return the condition of the consigned lines still to settle"
-        return ((line.company == company.id)
+        """Return the condition of the consigned lines still to settle:
+        those the user may write (record rules, as InvoiceLine.write would
+        check them), on no invoice (so never on a posted one)"""
+        pool = Pool()
+        Rule = pool.get('ir.rule')
+        where = ((line.company == company.id)
             & (line.invoice == Null)
             & (line.consignment_settlement == Null)
             & (line.consignment_outlet != Null)
             & (line.invoice_type == 'in')
             & (line.consignment_date <= cutoff_date))
+        # Empty unless the access is checked (a user's call from the client)
+        if Rule.domain_get('account.invoice.line', mode='write'):
+            where &= line.id.in_(
+                Rule.query_get('account.invoice.line', mode='write'))
+        return where
 
     @classmethod
     def _open_lines(cls, cutoff_date, company, suppliers=None, outlets=None):
@@ -430,10 +441,42 @@ class Settlement(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _link_lines(cls, settlements, groups, cutoff_date):
+        """Link the open lines to their settlement with one UPDATE per
+        settlement, making the checks InvoiceLine.write of
+        consignment_settlement would make (see "The checks of the SQL
+        attach of lines" in doc/design.rst):
+
+        * model and field access (ir.model.access, ir.model.field.access):
+          checked below, as _before_write does;
+        * record rules (ir.rule, write): in the WHERE of _open_lines_where;
+        * check_modification (account_invoice: no line of an invoice not
+          modifiable): holds by construction, the lines are on no invoice;
+        * XML records, timestamps, history, translations, set-fields:
+          do not apply (no such invoice line, no _timestamp context, no
+          history, not translated, a Many2One column);
+        * the validation of _validate (for consignment_settlement: the
+          domains of product, unit and stock_moves and the required unit,
+          which depend on a Function field, not on consignment_settlement),
+          validate and validate_fields (not overridden): hold by
+          construction, the UPDATE changes no column they depend on and
+          they were validated when the line was last written; they are run
+          again, with those of invoice, by _validate_lines on the same lines
+          when confirm attaches them to the invoice, before it is posted;
+        * on_modification (account_invoice_stock updates the unit price of
+          the stock moves from the posted invoices): nothing to update, the
+          lines are on no invoice;
+        * triggers (ir.trigger on write of invoice lines): not run, there is
+          none in NTT Mart."""
         pool = Pool()
         InvoiceLine = pool.get('account.invoice.line')
+        ModelAccess = pool.get('ir.model.access')
+        ModelFieldAccess = pool.get('ir.model.field.access')
         line = InvoiceLine.__table__()
-        cursor = Transaction().connection.cursor()
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        ModelAccess.check(InvoiceLine.__name__, 'write')
+        ModelFieldAccess.check(
+            InvoiceLine.__name__, ['consignment_settlement'], 'write')
         for settlement in settlements:
             company = settlement.company
             where = cls._open_lines_where(line, cutoff_date, company)
@@ -442,8 +485,10 @@ class Settlement(Workflow, ModelSQL, ModelView):
             if settlement.outlet:
                 where &= (line.consignment_outlet == settlement.outlet.id)
             cursor.execute(*line.update(
-                    [line.consignment_settlement],
-                    [settlement.id], where=where))
+                    [line.consignment_settlement, line.write_uid,
+                        line.write_date],
+                    [settlement.id, transaction.user, CurrentTimestamp()],
+                    where=where))
             key = (settlement.supplier.id,
                 settlement.outlet.id if settlement.outlet else None,
                 settlement.currency.id)
@@ -452,6 +497,30 @@ class Settlement(Workflow, ModelSQL, ModelView):
                 raise SettlementConcurrencyError(gettext(
                         'consignment_contract.msg_settlement_concurrent',
                         supplier=settlement.supplier.rec_name))
+
+    @classmethod
+    def _validate_lines(cls, column, ids, field_names):
+        """Run InvoiceLine._validate for field_names on the lines whose
+        column (a name) is in ids, by chunks of VALIDATE_CHUNK (each record
+        instantiated checks the list of ids it was browsed with, so a chunk
+        costs its size squared): the validation InvoiceLine.write of
+        field_names would run"""
+        pool = Pool()
+        InvoiceLine = pool.get('account.invoice.line')
+        line = InvoiceLine.__table__()
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        line_ids = []
+        for sub_ids in grouped_slice(ids, 1000):
+            cursor.execute(*line.select(line.id,
+                    where=SQL_IN(getattr(line, column), list(sub_ids)),
+                    order_by=[line.id.asc]))
+            line_ids.extend(i for i, in cursor)
+        # The cache may hold the lines as they were before the UPDATE
+        transaction.counter += 1
+        for sub_ids in grouped_slice(line_ids, VALIDATE_CHUNK):
+            InvoiceLine._validate(
+                InvoiceLine.browse(list(sub_ids)), field_names=field_names)
 
     @classmethod
     def _release_lines(cls, settlements):
@@ -724,16 +793,48 @@ class Settlement(Workflow, ModelSQL, ModelView):
                 new_lines.extend(paid._get_deduction_lines(invoice))
         InvoiceLine.save(new_lines)
         # Attach the settled lines in SQL: the run owns them and they match
-        # the invoice (company, party, currency, type) by construction
+        # the invoice (company, party, currency, type) by construction.
+        # The checks of InvoiceLine.write of invoice (doc/design.rst):
+        # access checked below; record rules checked when linked; the lines
+        # are on no invoice (check_modification; checked again below, a
+        # user may have put one on an invoice); _validate of invoice and
+        # consignment_settlement (the account's domain: not closed, of the
+        # company, not the invoice's payable account, of an
+        # expense/debt/revenue type; the domains of taxes, origin, product,
+        # unit, stock_moves) run after.
+        ModelAccess = pool.get('ir.model.access')
+        ModelFieldAccess = pool.get('ir.model.field.access')
+        ModelAccess.check(InvoiceLine.__name__, 'write')
+        ModelFieldAccess.check(InvoiceLine.__name__, ['invoice'], 'write')
         line = InvoiceLine.__table__()
         cursor = Transaction().connection.cursor()
         user = Transaction().user
+        # A settled line put on an invoice meanwhile (by hand) is not moved
+        all_ids = [s.id for p in settlements
+            for s in [p] + list(p.carried_from)]
+        for sub_ids in grouped_slice(all_ids, 1000):
+            cursor.execute(*line.select(
+                    line.id, line.consignment_settlement,
+                    where=SQL_IN(line.consignment_settlement, list(sub_ids))
+                    & (line.invoice != Null),
+                    limit=1))
+            row = cursor.fetchone()
+            if row:
+                invoiced = InvoiceLine(row[0])
+                raise SettlementError(gettext(
+                        'consignment_contract.msg_settlement_line_invoiced',
+                        line=invoiced.rec_name,
+                        settlement=cls(row[1]).rec_name,
+                        invoice=invoiced.invoice.rec_name))
         for settlement in settlements:
             ids = [settlement.id] + [s.id for s in settlement.carried_from]
             cursor.execute(*line.update(
                     [line.invoice, line.write_uid, line.write_date],
                     [settlement.invoice.id, user, CurrentTimestamp()],
-                    where=SQL_IN(line.consignment_settlement, ids)))
+                    where=SQL_IN(line.consignment_settlement, ids)
+                    & (line.invoice == Null)))
+        cls._validate_lines('invoice', [i.id for i in invoices],
+            {'invoice', 'consignment_settlement'})
         cls._update_taxes(invoices)
         cls.save(settlements)
 

@@ -3,7 +3,10 @@ import datetime as dt
 from decimal import Decimal
 from unittest.mock import patch
 
+from consignment_contract.exceptions import SettlementError
 from consignment_contract.stock import order_sources
+from trytond.model.exceptions import DomainValidationError
+from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -140,6 +143,115 @@ class ConsignmentContractTestCase(ModuleTestCase):
                 patch('trytond.report.report.subprocess.run') as run:
             Statement.convert(action, b'content', retry=0)
             self.assertIn('pdf', ' '.join(run.call_args.args[0]))
+
+    @with_transaction()
+    def test_settlement_attach_validates_lines(self):
+        "Confirming fails on a line InvoiceLine.write could not attach"
+        pool = Pool()
+        AccountType = pool.get('account.account.type')
+        Account = pool.get('account.account')
+        Party = pool.get('party.party')
+        Address = pool.get('party.address')
+        Location = pool.get('stock.location')
+        InvoiceLine = pool.get('account.invoice.line')
+        Settlement = pool.get('consignment.settlement')
+        company = create_company()
+        with set_company(company):
+            payable_type = AccountType(name="Payable", statement='balance',
+                payable=True, company=company)
+            expense_type = AccountType(name="Expense", statement='income',
+                expense=True, company=company)
+            AccountType.save([payable_type, expense_type])
+            payable = Account(name="Utang", type=payable_type,
+                company=company, party_required=True, reconcile=True)
+            expense = Account(name="Konsinyasi", type=expense_type,
+                company=company)
+            closed = Account(name="Konsinyasi Lama", type=expense_type,
+                company=company)
+            Account.save([payable, expense, closed])
+            suppliers = [Party(name=name, account_payable=payable,
+                    addresses=[Address()])
+                for name in ["UMKM Kopi", "UMKM Teh"]]
+            Party.save(suppliers)
+            outlet, = Location.search([('type', '=', 'warehouse')], limit=1)
+            today = dt.date.today()
+            lines = [InvoiceLine(invoice_type='in', type='line',
+                    company=company, currency=company.currency,
+                    party=supplier, account=account, description="Kopi",
+                    quantity=1, unit_price=Decimal('20000'),
+                    consignment_outlet=outlet,
+                    consignment_selling_price=Decimal('25000'),
+                    consignment_date=today)
+                for supplier, account in zip(suppliers, [expense, closed])]
+            InvoiceLine.save(lines)
+            # Closed after the sale: the account's domain on invoice lines
+            # excludes it, so InvoiceLine.write of invoice would fail
+            closed.closed = True
+            closed.save()
+            with self.assertRaises(DomainValidationError) as cm:
+                InvoiceLine.write([lines[1]], {'invoice': None})
+            self.assertIn('"Account"', cm.exception.message)
+
+            settlements = Settlement.settle(today, company=company)
+            self.assertEqual(len(settlements), 2)
+            ok, = [s for s in settlements if s.supplier == suppliers[0]]
+            Settlement.confirm([ok])
+            self.assertEqual(lines[0].invoice, ok.invoice)
+            failing, = [s for s in settlements if s != ok]
+            with self.assertRaises(DomainValidationError) as cm:
+                Settlement.confirm([failing])
+            self.assertIn('"Account"', cm.exception.message)
+            self.assertIn('"Account Invoice Line"', cm.exception.message)
+
+    @with_transaction()
+    def test_settlement_attach_invoiced_line(self):
+        "Confirming fails on a settled line put on another invoice"
+        pool = Pool()
+        AccountType = pool.get('account.account.type')
+        Account = pool.get('account.account')
+        Party = pool.get('party.party')
+        Address = pool.get('party.address')
+        Location = pool.get('stock.location')
+        Invoice = pool.get('account.invoice')
+        InvoiceLine = pool.get('account.invoice.line')
+        Settlement = pool.get('consignment.settlement')
+        company = create_company()
+        with set_company(company):
+            payable_type = AccountType(name="Payable", statement='balance',
+                payable=True, company=company)
+            expense_type = AccountType(name="Expense", statement='income',
+                expense=True, company=company)
+            AccountType.save([payable_type, expense_type])
+            payable = Account(name="Utang", type=payable_type,
+                company=company, party_required=True, reconcile=True)
+            expense = Account(name="Konsinyasi", type=expense_type,
+                company=company)
+            Account.save([payable, expense])
+            supplier = Party(name="UMKM Kopi", account_payable=payable,
+                addresses=[Address()])
+            supplier.save()
+            outlet, = Location.search([('type', '=', 'warehouse')], limit=1)
+            today = dt.date.today()
+            line = InvoiceLine(invoice_type='in', type='line',
+                company=company, currency=company.currency,
+                party=supplier, account=expense, description="Kopi",
+                quantity=1, unit_price=Decimal('20000'),
+                consignment_outlet=outlet,
+                consignment_selling_price=Decimal('25000'),
+                consignment_date=today)
+            line.save()
+            settlement, = Settlement.settle(today, company=company)
+            # Put on an invoice by hand after the settlement run
+            invoice = Invoice(company=company, type='in', party=supplier,
+                currency=company.currency, invoice_date=today)
+            invoice.on_change_type()
+            invoice.on_change_party()
+            invoice.save()
+            InvoiceLine.write([line], {'invoice': invoice.id})
+            with self.assertRaises(SettlementError) as cm:
+                Settlement.confirm([settlement])
+            self.assertIn(
+                'is already on invoice', cm.exception.message)
 
 
 del ModuleTestCase
