@@ -54,7 +54,13 @@ class Intake(Workflow, ModelSQL, ModelView):
         'consignment.intake.line', 'intake', "Lines",
         states={
             'readonly': _states['readonly'] | ~Eval('contract'),
-            })
+            },
+        # the web client computes no function field of a new line: its
+        # defaults get the contract (products offered) from the context
+        context={
+            'consignment_intake_contract': Eval('contract', -1),
+            },
+        depends={'contract'})
     location = fields.Function(
         fields.Many2One('stock.location', "Consignment Location"),
         'get_location')
@@ -385,6 +391,22 @@ class IntakeLine(ModelSQL, ModelView):
         "Return the products the intake's contract prices"
         if self.intake and self.intake.contract:
             return [l.product for l in self.intake.contract.lines]
+        return []
+
+    @classmethod
+    def default_intake_state(cls):
+        # the client does not compute the function field for a new line,
+        # which is only added to a draft intake
+        return 'draft'
+
+    @classmethod
+    def default_contract_products(cls):
+        pool = Pool()
+        Contract = pool.get('consignment.contract')
+        contract_id = Transaction().context.get(
+            'consignment_intake_contract')
+        if isinstance(contract_id, int) and contract_id >= 0:
+            return [l.product.id for l in Contract(contract_id).lines]
         return []
 
     @classmethod
