@@ -939,6 +939,12 @@ class ContractLine(ModelSQL, ModelView):
             self.suggested_retail_price = self.product.list_price_used
 
     @classmethod
+    def default_contract_state(cls):
+        # the web client computes no function field of a new line, which is
+        # only added to a draft contract
+        return 'draft'
+
+    @classmethod
     def get_contract_states(cls):
         pool = Pool()
         Contract = pool.get('consignment.contract')
