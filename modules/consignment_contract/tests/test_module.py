@@ -144,9 +144,11 @@ class ConsignmentContractTestCase(ModuleTestCase):
             Statement.convert(action, b'content', retry=0)
             self.assertIn('pdf', ' '.join(run.call_args.args[0]))
 
-    @with_transaction()
-    def test_settlement_attach_validates_lines(self):
-        "Confirming fails on a line InvoiceLine.write could not attach"
+    def _consigned_lines(self, company, suppliers, closed=()):
+        """Create the payable and expense accounts, the suppliers and one
+        consigned supplier line each, sold today; the lines of the supplier
+        names in closed are on an expense account of their own.
+        Return the lines and the company's today."""
         pool = Pool()
         AccountType = pool.get('account.account.type')
         Account = pool.get('account.account')
@@ -154,38 +156,49 @@ class ConsignmentContractTestCase(ModuleTestCase):
         Address = pool.get('party.address')
         Location = pool.get('stock.location')
         InvoiceLine = pool.get('account.invoice.line')
+        Date = pool.get('ir.date')
+        payable_type = AccountType(name="Payable", statement='balance',
+            payable=True, company=company)
+        expense_type = AccountType(name="Expense", statement='income',
+            expense=True, company=company)
+        AccountType.save([payable_type, expense_type])
+        payable = Account(name="Utang", type=payable_type,
+            company=company, party_required=True, reconcile=True)
+        accounts = {name: Account(
+                name="Konsinyasi Lama" if name in closed else "Konsinyasi",
+                type=expense_type, company=company)
+            for name in suppliers}
+        Account.save([payable] + list(accounts.values()))
+        parties = [Party(name=name, account_payable=payable,
+                addresses=[Address()])
+            for name in suppliers]
+        Party.save(parties)
+        outlet, = Location.search([('type', '=', 'warehouse')], limit=1)
+        today = Date.today()
+        lines = [InvoiceLine(invoice_type='in', type='line',
+                company=company, currency=company.currency,
+                party=party, account=accounts[party.name],
+                description="Kopi", quantity=1, unit_price=Decimal('20000'),
+                consignment_outlet=outlet,
+                consignment_selling_price=Decimal('25000'),
+                consignment_date=today)
+            for party in parties]
+        InvoiceLine.save(lines)
+        return lines, today
+
+    @with_transaction()
+    def test_settlement_attach_validates_lines(self):
+        "Confirming fails on a line InvoiceLine.write could not attach"
+        pool = Pool()
+        InvoiceLine = pool.get('account.invoice.line')
         Settlement = pool.get('consignment.settlement')
         company = create_company()
         with set_company(company):
-            payable_type = AccountType(name="Payable", statement='balance',
-                payable=True, company=company)
-            expense_type = AccountType(name="Expense", statement='income',
-                expense=True, company=company)
-            AccountType.save([payable_type, expense_type])
-            payable = Account(name="Utang", type=payable_type,
-                company=company, party_required=True, reconcile=True)
-            expense = Account(name="Konsinyasi", type=expense_type,
-                company=company)
-            closed = Account(name="Konsinyasi Lama", type=expense_type,
-                company=company)
-            Account.save([payable, expense, closed])
-            suppliers = [Party(name=name, account_payable=payable,
-                    addresses=[Address()])
-                for name in ["UMKM Kopi", "UMKM Teh"]]
-            Party.save(suppliers)
-            outlet, = Location.search([('type', '=', 'warehouse')], limit=1)
-            today = dt.date.today()
-            lines = [InvoiceLine(invoice_type='in', type='line',
-                    company=company, currency=company.currency,
-                    party=supplier, account=account, description="Kopi",
-                    quantity=1, unit_price=Decimal('20000'),
-                    consignment_outlet=outlet,
-                    consignment_selling_price=Decimal('25000'),
-                    consignment_date=today)
-                for supplier, account in zip(suppliers, [expense, closed])]
-            InvoiceLine.save(lines)
+            lines, today = self._consigned_lines(
+                company, ["UMKM Kopi", "UMKM Teh"], closed={"UMKM Teh"})
             # Closed after the sale: the account's domain on invoice lines
             # excludes it, so InvoiceLine.write of invoice would fail
+            closed = lines[1].account
             closed.closed = True
             closed.save()
             with self.assertRaises(DomainValidationError) as cm:
@@ -194,7 +207,7 @@ class ConsignmentContractTestCase(ModuleTestCase):
 
             settlements = Settlement.settle(today, company=company)
             self.assertEqual(len(settlements), 2)
-            ok, = [s for s in settlements if s.supplier == suppliers[0]]
+            ok, = [s for s in settlements if s.supplier == lines[0].party]
             Settlement.confirm([ok])
             self.assertEqual(lines[0].invoice, ok.invoice)
             failing, = [s for s in settlements if s != ok]
@@ -207,42 +220,15 @@ class ConsignmentContractTestCase(ModuleTestCase):
     def test_settlement_attach_invoiced_line(self):
         "Confirming fails on a settled line put on another invoice"
         pool = Pool()
-        AccountType = pool.get('account.account.type')
-        Account = pool.get('account.account')
-        Party = pool.get('party.party')
-        Address = pool.get('party.address')
-        Location = pool.get('stock.location')
         Invoice = pool.get('account.invoice')
         InvoiceLine = pool.get('account.invoice.line')
         Settlement = pool.get('consignment.settlement')
         company = create_company()
         with set_company(company):
-            payable_type = AccountType(name="Payable", statement='balance',
-                payable=True, company=company)
-            expense_type = AccountType(name="Expense", statement='income',
-                expense=True, company=company)
-            AccountType.save([payable_type, expense_type])
-            payable = Account(name="Utang", type=payable_type,
-                company=company, party_required=True, reconcile=True)
-            expense = Account(name="Konsinyasi", type=expense_type,
-                company=company)
-            Account.save([payable, expense])
-            supplier = Party(name="UMKM Kopi", account_payable=payable,
-                addresses=[Address()])
-            supplier.save()
-            outlet, = Location.search([('type', '=', 'warehouse')], limit=1)
-            today = dt.date.today()
-            line = InvoiceLine(invoice_type='in', type='line',
-                company=company, currency=company.currency,
-                party=supplier, account=expense, description="Kopi",
-                quantity=1, unit_price=Decimal('20000'),
-                consignment_outlet=outlet,
-                consignment_selling_price=Decimal('25000'),
-                consignment_date=today)
-            line.save()
+            (line,), today = self._consigned_lines(company, ["UMKM Kopi"])
             settlement, = Settlement.settle(today, company=company)
             # Put on an invoice by hand after the settlement run
-            invoice = Invoice(company=company, type='in', party=supplier,
+            invoice = Invoice(company=company, type='in', party=line.party,
                 currency=company.currency, invoice_date=today)
             invoice.on_change_type()
             invoice.on_change_party()
@@ -252,6 +238,5 @@ class ConsignmentContractTestCase(ModuleTestCase):
                 Settlement.confirm([settlement])
             self.assertIn(
                 'is already on invoice', cm.exception.message)
-
 
 del ModuleTestCase
