@@ -87,8 +87,11 @@ class Location(metaclass=PoolMeta):
 
     @classmethod
     def consignment_fifo_dates(cls, location_ids, product_id, quantities):
-        """Return {location_id: date} the intake date of the oldest unit still
-        held per consignment location, quantities being the stock held"""
+        """Return {location_id: (date, order)} when the oldest unit still held
+        per consignment location came in, quantities being the stock held:
+        its move's effective date, then the order in which the moves were
+        done on that date (an intake received first is taken first, even
+        when two consignors deliver on the same day)"""
         pool = Pool()
         Move = pool.get('stock.move')
         move = Move.__table__()
@@ -97,26 +100,26 @@ class Location(metaclass=PoolMeta):
             return {}
         date = Move.effective_date.sql_cast(move.effective_date)
         cursor.execute(*move.select(
-                move.to_location, date, Sum(move.internal_quantity),
+                move.to_location, date, move.id, move.internal_quantity,
                 where=(move.state == 'done')
                 & (move.product == product_id)
                 & move.to_location.in_(list(location_ids)),
-                group_by=[move.to_location, date],
-                order_by=[date.desc]))
+                order_by=[date.desc, move.id.desc]))
         remaining = {l: quantities.get(l, 0) for l in location_ids}
         dates = {}
-        for location_id, date, quantity in cursor:
+        for location_id, date, move_id, quantity in cursor:
             if location_id in dates:
                 continue
             if isinstance(date, str):
                 date = dt.date.fromisoformat(date)
             remaining[location_id] -= quantity
             if remaining[location_id] <= 0:
-                dates[location_id] = date
+                dates[location_id] = (date, move_id)
+                if len(dates) == len(remaining):
+                    break
         for location_id in location_ids:
-            dates.setdefault(location_id, dt.date.min)
+            dates.setdefault(location_id, FIFO_MIN)
         return dates
-
 
     @classmethod
     def consignment_returnable(
@@ -157,11 +160,20 @@ class Location(metaclass=PoolMeta):
         return returnable
 
 
+FIFO_MIN = (dt.date.min, 0)
+
+
 def order_sources(own, consigned, fifo_dates, policy):
     """Return the pick order of the source locations: the own ones and the
-    consigned ones (oldest intake first) according to the policy"""
-    consigned = sorted(
-        consigned, key=lambda l: (fifo_dates.get(l, dt.date.min), l))
+    consigned ones (oldest intake first: by date, then by the order the
+    intakes were received on that date, then by location) according to the
+    policy"""
+    def key(location):
+        received = fifo_dates.get(location, FIFO_MIN)
+        if isinstance(received, dt.date):
+            received = (received, 0)
+        return (received, location)
+    consigned = sorted(consigned, key=key)
     if policy == 'own_first':
         return list(own) + consigned
     return consigned + list(own)

@@ -30,6 +30,19 @@ class ConsignmentContractTestCase(ModuleTestCase):
             order_sources(['own'], [1, 2], fifo, 'own_first'),
             ['own', 2, 1])
 
+    def test_order_sources_same_day(self):
+        "Intakes of the same day are taken in the order they were received"
+        day = dt.date(2026, 3, 1)
+        fifo = {1: (day, 20), 2: (day, 10), 3: (dt.date(2026, 2, 1), 30)}
+        self.assertEqual(
+            order_sources(['own'], [1, 2, 3], fifo, 'consigned_first'),
+            [3, 2, 1, 'own'])
+        # a location with no unit left comes first, dates alone still order
+        fifo = {1: day, 2: (day, 5)}
+        self.assertEqual(
+            order_sources(['own'], [1, 2, 4], fifo, 'own_first'),
+            ['own', 4, 1, 2])
+
     @with_transaction()
     def test_contract_line_unit_price(self):
         "The contract line prices what the consignor is owed per unit sold"
