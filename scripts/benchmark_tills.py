@@ -250,6 +250,7 @@ def create_data(args, config, outlets):
                 sequence_type=sequence_type, company=till.company)
             till.sequence.save()
             till.storage_location = outlet.storage_location
+            till.return_location = outlet.storage_location
             till.customer_location = customer
             till.save()
     log("tills created")

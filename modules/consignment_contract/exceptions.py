@@ -77,3 +77,7 @@ class ContractModifyError(AccessError):
 
 class ContractAmendError(UserError):
     pass
+
+
+class TillRefundError(UserError):
+    pass

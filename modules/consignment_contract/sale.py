@@ -2,14 +2,19 @@
 from collections import defaultdict
 from contextlib import contextmanager
 
+from sql.aggregate import Min, Sum
+
 from trytond import backend
 from trytond.i18n import gettext
-from trytond.model import ModelView, Workflow
+from trytond.model import ModelView, Workflow, fields
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
+from trytond.wizard import StateAction, Wizard
 
 from .exceptions import (
-    ConsignmentStockBusyError, ConsignmentStockError, TillSequenceError)
+    ConsignmentStockBusyError, ConsignmentStockError, TillRefundError,
+    TillSequenceError)
 from .stock import order_sources, try_lock_stock
 
 OWN = 'own'
@@ -116,6 +121,85 @@ class POSSale(metaclass=PoolMeta):
     # seconds a till waits for another till selling the same consigned units
     _stock_lock_wait = 3
 
+    refunded_sales = fields.Function(fields.Many2Many(
+            'sale.point.sale', None, None, "Refunded Sales",
+            help="The sales whose goods this sale takes back."),
+        'get_refunded_sales')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'refund': {
+                    'invisible': ~Eval('state').in_(['done', 'posted']),
+                    'depends': ['state'],
+                    },
+                })
+
+    def get_refunded_sales(self, name):
+        return sorted({l.refunded_line.sale.id for l in self.lines
+                if l.refunded_line})
+
+    @property
+    def till_sale_name(self):
+        "How messages name the sale: by number, or as the till's new sale"
+        if self.number:
+            return gettext('consignment_contract.msg_till_sale_number',
+                number=self.number)
+        return gettext('consignment_contract.msg_till_sale_new',
+            point=self.point.rec_name)
+
+    @classmethod
+    @ModelView.button_action('consignment_contract.wizard_till_refund')
+    def refund(cls, sales):
+        pass
+
+    @classmethod
+    def create_refunds(cls, sales):
+        """Create and return a draft refund sale per sale, at its till, that
+        takes back every unit not refunded yet, line by line"""
+        pool = Pool()
+        Line = pool.get('sale.point.sale.line')
+        Date = pool.get('ir.date')
+        refunds = []
+        for sale in sales:
+            if sale.state not in {'done', 'posted'}:
+                raise TillRefundError(gettext(
+                        'consignment_contract.msg_till_refund_state',
+                        sale=sale.till_sale_name))
+            cls.check_return_location(sale)
+            with Transaction().set_context(company=sale.company.id):
+                today = Date.today()
+            refund = cls(point=sale.point, company=sale.company, date=today)
+            lines = []
+            for line in sale.lines:
+                quantity = line.refundable_quantity
+                if not quantity or quantity <= 0:
+                    continue
+                lines.append(Line(
+                        product=line.product,
+                        quantity=-quantity,
+                        unit_list_price=line.unit_list_price,
+                        unit_gross_price=line.unit_gross_price,
+                        refunded_line=line))
+            if not lines:
+                raise TillRefundError(gettext(
+                        'consignment_contract.msg_till_refund_nothing',
+                        sale=sale.till_sale_name))
+            refund.lines = lines
+            refunds.append(refund)
+        cls.save(refunds)
+        return refunds
+
+    @classmethod
+    def check_return_location(cls, sale):
+        "Refuse a refund at a till that has nowhere to put the goods back"
+        if not sale.point.return_location:
+            raise TillRefundError(gettext(
+                    'consignment_contract.msg_till_no_return_location',
+                    sale=sale.till_sale_name,
+                    till=sale.point.rec_name))
+
     @classmethod
     @ModelView.button
     @Workflow.transition('posted')
@@ -193,8 +277,13 @@ class POSSale(metaclass=PoolMeta):
             else:
                 keys.update((l, product_id) for l in held.get(product_id, []))
         cls.lock_consigned_stock(lines, sorted(keys))
+        # A refund of a sale gives back what that sale took, a free-standing
+        # one what was sold latest
         returns = cls._consigned_returnable_query(
-            [l for l in lines if l.quantity < 0], consignment_ids)
+            [l for l in lines if l.quantity < 0 and not l.refunded_line],
+            consignment_ids)
+        refunds = [(l.id, l.refunded_line.id) for l in lines
+            if l.quantity < 0 and l.refunded_line]
         # Read the records outside: the snapshot is another transaction
         with cls._stock_snapshot(), Transaction().set_context(
                 stock_date_end=today, company=company.id):
@@ -202,6 +291,7 @@ class POSSale(metaclass=PoolMeta):
                 [storage.id] + consignment_ids, with_childs=True,
                 grouping_filter=(product_ids,))
             returned = Location.consignment_returnable(*returns)
+            refunded = cls._refund_sources(refunds)
         def available_own(product_id):
             own = pbl.get((storage.id, product_id), 0)
             return own - sum(pbl.get((l, product_id), 0)
@@ -255,8 +345,13 @@ class POSSale(metaclass=PoolMeta):
                     available[(OWN, product.id)] -= quantity
             else:
                 parts = []
-                for location_id, taken in cls._allocate_return(
-                        line, quantity, returned):
+                if line.refunded_line:
+                    allocation = cls._allocate_refund(
+                        line, quantity, refunded)
+                else:
+                    allocation = cls._allocate_return(
+                        line, quantity, returned)
+                for location_id, taken in allocation:
                     parts.append((location_id, taken))
                     quantity -= taken
             if not parts:
@@ -292,6 +387,8 @@ class POSSale(metaclass=PoolMeta):
         for sale in sales:
             if sale.state in {'done', 'posted', 'cancelled'}:
                 continue
+            if any(l.quantity and l.quantity < 0 for l in sale.lines):
+                cls.check_return_location(sale)
             asked = defaultdict(float)
             for line in sale.lines:
                 if (line.product and line.product.type == 'goods'
@@ -356,15 +453,9 @@ class POSSale(metaclass=PoolMeta):
                     'consignment_contract.msg_till_stock_consigned',
                     supplier=location.consignment_party.rec_name,
                     quantity=quantity(consigned[location.id])))
-        if sale.number:
-            name = gettext('consignment_contract.msg_till_sale_number',
-                number=sale.number)
-        else:
-            name = gettext('consignment_contract.msg_till_sale_new',
-                point=sale.point.rec_name)
         return ConsignmentStockError(gettext(
                 'consignment_contract.msg_till_oversell_detail',
-                sale=name, product=product.rec_name,
+                sale=sale.till_sale_name, product=product.rec_name,
                 quantity=quantity(asked),
                 outlet=(storage.warehouse or storage).rec_name,
                 held=quantity(max(own, 0) + sum(
@@ -478,6 +569,67 @@ class POSSale(metaclass=PoolMeta):
         return consignment_ids, product_ids, customer_ids, customer_ids
 
     @classmethod
+    def _refund_sources(cls, refunds):
+        """Return {refunded line id: [[source, quantity]]} what each refunded
+        line took and was not given back yet by its posted refunds, per
+        source (a consignment location id or OWN): the consignment locations
+        first, in the order the sale took them, then the own stock;
+        quantities in the product's default unit.
+        refunds are the (refund line id, refunded line id) to post."""
+        pool = Pool()
+        Line = pool.get('sale.point.sale.line')
+        Location = pool.get('stock.location')
+        Move = pool.get('stock.move')
+        if not refunds:
+            return {}
+        originals = sorted({o for _, o in refunds})
+        posted = Line.search([
+                ('refunded_line', 'in', originals),
+                ('id', 'not in', [l for l, _ in refunds]),
+                ('sale.state', '=', 'posted'),
+                ], order=[])
+        origins = {f'{Line.__name__},{i}': (i, True) for i in originals}
+        origins.update({f'{Line.__name__},{l.id}': (l.refunded_line.id, False)
+                for l in posted})
+        move = Move.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*move.select(
+                move.origin, move.from_location, move.to_location,
+                Sum(move.internal_quantity),
+                where=(move.state == 'done')
+                & move.origin.in_(list(origins)),
+                group_by=[move.origin, move.from_location, move.to_location],
+                order_by=[Min(move.id)]))
+        rows = cursor.fetchall()
+        consignments = {l.id for l in Location.browse(
+                list({l for r in rows for l in r[1:3]})) if l.is_consignment}
+        sources = defaultdict(lambda: defaultdict(float))
+        for origin, from_, to, quantity in rows:
+            original, sold = origins[origin]
+            location = from_ if sold else to
+            source = location if location in consignments else OWN
+            sources[original][source] += quantity if sold else -quantity
+        return {o: sorted(([s, q] for s, q in sources[o].items()),
+                key=lambda i: i[0] == OWN)
+            for o in originals}
+
+    @classmethod
+    def _allocate_refund(cls, line, quantity, refunded):
+        """Yield (consignment location id, quantity) the refunded line took
+        and the refund gives back; the rest returns to the own stock"""
+        for item in refunded.get(line.refunded_line.id, []):
+            source, held = item
+            taken = min(quantity, held)
+            if taken <= 0:
+                continue
+            item[1] -= taken
+            quantity -= taken
+            if source != OWN:
+                yield source, taken
+            if quantity <= 0:
+                break
+
+    @classmethod
     def _allocate_return(cls, line, quantity, returned):
         "Yield (consignment location id, quantity) the goods came from"
         for item in returned.get(line.product.id, []):
@@ -495,6 +647,18 @@ class POSSale(metaclass=PoolMeta):
 class POSSaleLine(metaclass=PoolMeta):
     __name__ = 'sale.point.sale.line'
 
+    refunded_line = fields.Many2One(
+        'sale.point.sale.line', "Refunded Line", readonly=True,
+        ondelete='RESTRICT',
+        domain=[
+            ('product', '=', Eval('product', -1)),
+            ('sale.state', 'in', ['done', 'posted']),
+            ],
+        help="The line of the sale whose goods this line takes back.")
+    refund_lines = fields.One2Many(
+        'sale.point.sale.line', 'refunded_line', "Refund Lines",
+        readonly=True)
+
     @classmethod
     def validate_fields(cls, lines, field_names):
         pool = Pool()
@@ -504,6 +668,54 @@ class POSSaleLine(metaclass=PoolMeta):
                 'product', 'quantity', 'unit'}:
             # The clerk learns it when adding the line, not at payment
             Sale.check_till_stock(list({l.sale for l in lines}))
+        if field_names is None or field_names & {
+                'product', 'quantity', 'unit', 'refunded_line'}:
+            cls.check_refunded_quantity(
+                [l for l in lines if l.refunded_line])
+
+    @classmethod
+    def check_refunded_quantity(cls, lines):
+        """Refuse a refund line that is not a negative quantity of the
+        refunded product, or that takes back more than was sold"""
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        lang = Lang.get()
+        for line in lines:
+            original = line.refunded_line
+            if (line.product != original.product
+                    or line.quantity is None or line.quantity >= 0):
+                raise TillRefundError(gettext(
+                        'consignment_contract.msg_till_refund_line',
+                        sale=line.sale.till_sale_name,
+                        product=original.product.rec_name,
+                        refunded=original.sale.till_sale_name))
+            refundable = original.refundable_quantity
+            if original.unit.round(refundable) < 0:
+                unit = original.unit
+                raise TillRefundError(gettext(
+                        'consignment_contract.msg_till_refund_too_much',
+                        sale=line.sale.till_sale_name,
+                        product=original.product.rec_name,
+                        refunded=original.sale.till_sale_name,
+                        sold=lang.format_number_symbol(
+                            original.quantity, unit, digits=unit.digits),
+                        refunds=lang.format_number_symbol(
+                            original.quantity - refundable, unit,
+                            digits=unit.digits)))
+
+    @property
+    def refundable_quantity(self):
+        """The quantity of the line, in its unit, that no refund (but those
+        of cancelled sales) takes back yet"""
+        pool = Pool()
+        Uom = pool.get('product.uom')
+        if not self.quantity or self.quantity <= 0:
+            return 0
+        refunded = sum(Uom.compute_qty(l.unit, -l.quantity, self.unit,
+                round=False)
+            for l in self.refund_lines
+            if l.quantity and l.sale.state != 'cancelled')
+        return self.unit.round(self.quantity - refunded)
 
     def get_stock_move(self):
         move = super().get_stock_move()
@@ -534,3 +746,19 @@ class POSSaleLine(metaclass=PoolMeta):
                     move.unit_price = move.currency = None
                 moves.append(move)
         return moves
+
+
+class POSSaleRefund(Wizard):
+    "Refund a Till Sale"
+    __name__ = 'sale.point.sale.refund'
+    start_state = 'refund'
+    refund = StateAction('sale_point.act_sale_form')
+
+    def do_refund(self, action):
+        pool = Pool()
+        Sale = pool.get('sale.point.sale')
+        refunds = Sale.create_refunds(self.records)
+        data = {'res_id': [s.id for s in refunds]}
+        if len(refunds) == 1:
+            action['views'].reverse()
+        return action, data

@@ -24,8 +24,10 @@ def create_outlet(name, code, config=None):
     return outlet
 
 
-def create_pos(name, outlet, journal, tax_included=False, config=None):
-    "Create a till taking goods from the outlet's storage"
+def create_pos(name, outlet, journal, tax_included=False,
+        return_location=True, config=None):
+    """Create a till taking goods from the outlet's storage and taking them
+    back there (unless return_location is False)"""
     POS = Model.get('sale.point', config=config)
     Location = Model.get('stock.location', config=config)
     SequenceStrict = Model.get('ir.sequence.strict', config=config)
@@ -39,6 +41,8 @@ def create_pos(name, outlet, journal, tax_included=False, config=None):
         [('name', '=', "POS")], limit=1)
     pos.sequence.save()
     pos.storage_location = outlet.storage_location
+    if return_location:
+        pos.return_location = outlet.storage_location
     pos.customer_location = customer_loc
     pos.save()
     return pos
