@@ -6,7 +6,7 @@ from collections import defaultdict, namedtuple
 from decimal import Decimal
 
 from sql import Null
-from sql.aggregate import Count, Min, Sum
+from sql.aggregate import Count, Max, Min, Sum
 from sql.conditionals import Case, Coalesce
 from sql.functions import CurrentTimestamp
 
@@ -114,9 +114,48 @@ class InvoiceLine(metaclass=PoolMeta):
 class Move(metaclass=PoolMeta):
     __name__ = 'stock.move'
 
+    # The statement of a settlement counts the moves in and out of the
+    # consignor's locations linked to it when it was created: each move is
+    # on one statement (per side: a transfer between two outlets of the same
+    # consignor may be on the statements of both outlets)
+    consignment_settlement_in = fields.Many2One(
+        'consignment.settlement', "Consignment Statement (In)",
+        readonly=True, ondelete='SET NULL',
+        states={
+            'invisible': ~Eval('consignment_settlement_in'),
+            },
+        help="The settlement whose statement counts the goods coming into "
+        "the consignment location.")
+    consignment_settlement_out = fields.Many2One(
+        'consignment.settlement', "Consignment Statement (Out)",
+        readonly=True, ondelete='SET NULL',
+        states={
+            'invisible': ~Eval('consignment_settlement_out'),
+            },
+        help="The settlement whose statement counts the goods leaving the "
+        "consignment location.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.consignment_settlement_in, Index.Range()),
+                    where=t.consignment_settlement_in != Null),
+                Index(t, (t.consignment_settlement_out, Index.Range()),
+                    where=t.consignment_settlement_out != Null),
+                })
+
     @classmethod
     def _get_origin(cls):
         return super()._get_origin() + ['consignment.return.line']
+
+    @classmethod
+    def copy(cls, moves, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('consignment_settlement_in')
+        default.setdefault('consignment_settlement_out')
+        return super().copy(moves, default=default)
 
     def _set_consignment_contract(self, line, location):
         pool = Pool()
@@ -372,15 +411,76 @@ class Settlement(Workflow, ModelSQL, ModelView):
             return []
         cls.check_draft_intakes(
             cutoff_date, company, {k[0] for k in groups})
+        previous = cls._previous_cutoffs(company, cutoff_date)
         settlements = []
         for (supplier, outlet, currency), (start, _) in groups.items():
+            # The period follows the previous settlement's cut-off (the same
+            # day when settling twice on one cut-off date)
+            if (supplier, outlet) in previous:
+                start = min(
+                    previous[(supplier, outlet)] + dt.timedelta(days=1),
+                    cutoff_date)
             settlements.append(cls(
                     company=company, supplier=supplier, outlet=outlet,
                     currency=currency, cutoff_date=cutoff_date,
                     start_date=start, date=today))
         cls.save(settlements)
         cls._link_lines(settlements, groups, cutoff_date)
+        cls._link_moves(settlements, cutoff_date)
         return settlements
+
+    @classmethod
+    def _previous_cutoffs(cls, company, cutoff_date):
+        """Return {(supplier id, outlet id or None): cut-off date} of the
+        latest settlement not cancelled up to cutoff_date, in one query"""
+        settlement = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*settlement.select(
+                settlement.supplier, settlement.outlet,
+                Max(settlement.cutoff_date),
+                where=(settlement.company == company.id)
+                & (settlement.state != 'cancelled')
+                & (settlement.cutoff_date <= cutoff_date),
+                group_by=[settlement.supplier, settlement.outlet]))
+        result = {}
+        for supplier, outlet, date in cursor:
+            if isinstance(date, str):
+                date = dt.date.fromisoformat(date)
+            result[(supplier, outlet)] = date
+        return result
+
+    @classmethod
+    def _link_moves(cls, settlements, cutoff_date):
+        """Link the done moves into and out of the consignor's locations (of
+        the settlement's outlet) up to the cut-off that no statement counts
+        yet to the settlement, with two UPDATEs per settlement.
+
+        The columns are the statements' bookkeeping, not a change of the
+        moves (done moves may not be written through the ORM): no access
+        rule, check or history applies to them."""
+        pool = Pool()
+        Location = pool.get('stock.location')
+        Move = pool.get('stock.move')
+        move = Move.__table__()
+        cursor = Transaction().connection.cursor()
+        for settlement in settlements:
+            domain = [
+                ('type', '=', 'supplier'),
+                ('consignment_party', '=', settlement.supplier.id),
+                ]
+            if settlement.outlet:
+                domain.append(('parent', 'child_of', [settlement.outlet.id]))
+            locations = [l.id for l in Location.search(domain, order=[])]
+            if not locations:
+                continue
+            done = ((move.state == 'done')
+                & (move.effective_date <= cutoff_date))
+            for column, side in [
+                    (move.consignment_settlement_in, move.to_location),
+                    (move.consignment_settlement_out, move.from_location)]:
+                cursor.execute(*move.update([column], [settlement.id],
+                        where=done & (column == Null)
+                        & SQL_IN(side, locations)))
 
     @classmethod
     def _grouping_by_outlet(cls, company):
@@ -528,11 +628,19 @@ class Settlement(Workflow, ModelSQL, ModelView):
         InvoiceLine = pool.get('account.invoice.line')
         line = InvoiceLine.__table__()
         cursor = Transaction().connection.cursor()
+        Move = pool.get('stock.move')
+        move = Move.__table__()
         for sub_ids in grouped_slice([s.id for s in settlements], 1000):
+            sub_ids = list(sub_ids)
             cursor.execute(*line.update(
                     [line.consignment_settlement], [Null],
                     where=SQL_IN(line.consignment_settlement, sub_ids)
                     & (line.invoice == Null)))
+            # Their movements go on the next statement
+            for column in [move.consignment_settlement_in,
+                    move.consignment_settlement_out]:
+                cursor.execute(*move.update([column], [Null],
+                        where=SQL_IN(column, sub_ids)))
 
     @classmethod
     def check_draft_intakes(cls, cutoff_date, company, suppliers):
@@ -984,8 +1092,6 @@ class Settlement(Workflow, ModelSQL, ModelView):
         line = InvoiceLine.__table__()
         cursor = Transaction().connection.cursor()
 
-        start = self.start_date or self.cutoff_date
-        end = self.cutoff_date
         consignment = location.select(
             location.id, location.left, location.right,
             where=(location.consignment_party == self.supplier.id)
@@ -999,7 +1105,6 @@ class Settlement(Workflow, ModelSQL, ModelView):
         if self.outlet:
             loc_outlet.where = warehouse.id == self.outlet.id
 
-        date = Coalesce(move.effective_date, move.planned_date)
         qty = move.internal_quantity
         held_here = Location.__table__()
         held_ids = held_here.select(held_here.id,
@@ -1008,15 +1113,29 @@ class Settlement(Workflow, ModelSQL, ModelView):
         inside_to = move.to_location.in_(held_ids)
         inside_from = move.from_location.in_(held_ids)
 
-        def period(cond):
-            return Sum(Case(
-                    (cond & (date >= start) & (date <= end), qty), else_=0))
-
+        # The moves of the period are those linked to this statement when
+        # the settlement was created (Settlement._link_moves), the opening
+        # stock those linked to the earlier statements of the supplier
+        earlier = self.__class__.__table__()
+        earlier_ids = earlier.select(earlier.id,
+            where=(earlier.supplier == self.supplier.id)
+            & (earlier.company == self.company.id)
+            & (earlier.state != 'cancelled')
+            & (earlier.id < self.id))
         in_ = loc_outlet.join(move, condition=(
                 (move.to_location == loc_outlet.location)
                 | (move.from_location == loc_outlet.location)))
         into = (move.to_location == loc_outlet.location)
         outof = (move.from_location == loc_outlet.location)
+        into_now = into & (move.consignment_settlement_in == self.id)
+        outof_now = outof & (move.consignment_settlement_out == self.id)
+        into_before = into & move.consignment_settlement_in.in_(earlier_ids)
+        outof_before = outof & move.consignment_settlement_out.in_(
+            earlier_ids)
+
+        def period(cond):
+            return Sum(Case((cond, qty), else_=0))
+
         supplier_loc = Location.__table__()
         to_supplier = move.to_location.in_(supplier_loc.select(
                 supplier_loc.id,
@@ -1029,18 +1148,21 @@ class Settlement(Workflow, ModelSQL, ModelView):
                 supplier_loc.id,
                 where=(supplier_loc.type == 'supplier')
                 & (supplier_loc.consignment_party == Null)))
+        opening = Sum(Case((into_before, qty), (outof_before, -qty),
+                else_=0))
         moves = in_.select(
             loc_outlet.outlet, move.product,
-            Sum(Case((into & (date < start), qty),
-                    (outof & (date < start), -qty), else_=0)).as_('opening'),
-            period(into & from_supplier).as_('received'),
-            period(outof & ~to_supplier & ~to_lost & ~inside_to).as_('sold'),
-            period(into & ~from_supplier & ~inside_from).as_('refunded'),
-            period(outof & to_supplier).as_('returned'),
-            period(outof & to_lost).as_('written_off'),
-            Sum(Case((into & (date <= end), qty),
-                    (outof & (date <= end), -qty), else_=0)).as_('closing'),
-            where=(move.state == 'done'),
+            opening.as_('opening'),
+            period(into_now & from_supplier).as_('received'),
+            period(outof_now & ~to_supplier & ~to_lost & ~inside_to).as_(
+                'sold'),
+            period(into_now & ~from_supplier & ~inside_from).as_('refunded'),
+            period(outof_now & to_supplier).as_('returned'),
+            period(outof_now & to_lost).as_('written_off'),
+            (opening + Sum(Case((into_now, qty), (outof_now, -qty),
+                        else_=0))).as_('closing'),
+            where=(move.state == 'done')
+            & (into_now | outof_now | into_before | outof_before),
             group_by=[loc_outlet.outlet, move.product])
         # The amounts of the settled lines per outlet and product
         amounts = line.select(
