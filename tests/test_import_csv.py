@@ -128,3 +128,130 @@ def test_import_twice_updates(demo_database, templates, tmp_path):
     assert counts(query) == before
     assert query("SELECT name FROM party_party "
         "WHERE nib = '9120307654321'") == [("UD Kopi Arabika Bajawa",)]
+
+
+BAD_SUPPLIERS = """\
+nib,name,npwp,nik,regency_code,founding_year,women_owned
+91203-0123,UD Salah NIB,,,53.01,2015,
+9120300000001,UD Salah NPWP,01.312.166.1-091.000,,53.01,2015,
+9120300000002,UD Salah NIK,,5301019999800001,53.01,2015,
+9120300000003,UD Salah Kabupaten,,,53.99,2015,
+9120300000004,UD Tahun Salah,,,53.01,1700,
+9120300000005,UD Dua Salah,,,53.01,dua ribu,mungkin
+9120300000006,UD Baik,,5371014107900002,53.71,2019,ya
+9120300000006,UD Baik Lagi,,,53.71,2019,ya
+"""
+
+BAD_CONTRACTS = """\
+number,supplier_nib,start_date,outlets,product_code,consignor_price
+KNS-X-1,9120307654321,2026-13-01,53.71,KOPI-250,50000
+KNS-X-2,9120307654321,01-02-2026,53.71,KOPI-250,50000
+KNS-X-3,9120307654321,2026-02-01,99.99,KOPI-250,"50.000,00"
+KNS-X-4,9999999999999,2026-02-01,53.71,KOPI-999,50000
+"""
+
+
+def test_import_errors(demo_database, templates, tmp_path):
+    "Test the error report of files with deliberate errors, line by line"
+    files = [
+        write(tmp_path / 'suppliers-bad.csv', BAD_SUPPLIERS),
+        write(tmp_path / 'contracts-bad.csv', BAD_CONTRACTS),
+        write(tmp_path / 'products-header.csv',
+            "kode,name,list_price,colour\nX-1,Kain,1000,merah\n"),
+        write(tmp_path / 'products-latin1.csv',
+            "code,name,list_price\nKF-1,Kopi Flores Café,20000\n",
+            encoding='latin-1'),
+        ]
+    process, report = run_import(
+        demo_database, files, errors=tmp_path / 'errors.csv')
+    assert process.returncode == 1
+    assert process.stdout.splitlines() == [
+        "suppliers-bad.csv (supplier): 1 created, 0 updated, 7 failed",
+        "products-header.csv (product): not imported",
+        "products-latin1.csv (product): not imported",
+        "contracts-bad.csv (contract): 0 created, 0 updated, 4 failed",
+        ]
+    suppliers, contracts = 'suppliers-bad.csv', 'contracts-bad.csv'
+    products_header = 'products-header.csv'
+    assert report == [
+        ['file', 'row', 'column', 'reason'],
+        [suppliers, '2', 'nib',
+            'NIB "91203-0123" is not valid: it must be 13 digits'],
+        [suppliers, '3', 'npwp',
+            'NPWP "01.312.166.1-091.000" is not valid: '
+            "The number's checksum or check digit is invalid."],
+        [suppliers, '4', 'nik',
+            'NIK "5301019999800001" is not valid: '
+            'One of the parts of the number are invalid or unknown.'],
+        [suppliers, '5', 'regency_code',
+            'no regency with the Kemendagri code "53.99"'],
+        # refused by party_umkm once written: its message, nothing left
+        [suppliers, '6', '',
+            'The founding year "1700" of party "UD Tahun Salah" '
+            'is not valid.'],
+        [suppliers, '7', 'founding_year', '"dua ribu" is not a whole number'],
+        [suppliers, '7', 'women_owned',
+            '"mungkin" is neither yes nor no: write ya/tidak, yes/no or 1/0'],
+        [suppliers, '9', 'nib', '"9120300000006" is already on row 8'],
+        [products_header, '1', 'code',
+            'missing column(s) of the product format'],
+        [products_header, '1', 'kode, colour',
+            'unknown column(s) of the product format; the columns are: '
+            'code, name, unit, list_price, category, account_category, '
+            'producer_nib, halal_status'],
+        ['products-latin1.csv', '2', '',
+            'the file is not UTF-8 (byte 0xe9): save it as "CSV UTF-8"; '
+            'nothing of it is imported'],
+        [contracts, '2', 'start_date',
+            '"2026-13-01" is not a date: write YYYY-MM-DD or DD/MM/YYYY'],
+        [contracts, '3', 'start_date',
+            '"01-02-2026" is not a date: write YYYY-MM-DD or DD/MM/YYYY'],
+        [contracts, '4', 'consignor_price',
+            '"50.000,00" is not a number: write digits with an optional '
+            'decimal point, without thousands separators (15000.50)'],
+        [contracts, '5', 'supplier_nib',
+            'no supplier with NIB "9999999999999"'],
+        ]
+    query = demo_database.query
+    assert query("SELECT name FROM party_party "
+        "WHERE nib LIKE '91203000000%' OR name LIKE 'UD Tahun%'") == [
+        ("UD Baik",)]
+    assert query("SELECT COUNT(*) FROM product_template "
+        "WHERE code IN ('X-1', 'KF-1')") == [(0,)]
+    assert query("SELECT COUNT(*) FROM consignment_contract "
+        "WHERE number LIKE 'KNS-X-%'") == [(0,)]
+
+
+def test_import_all_or_nothing(demo_database, templates, tmp_path):
+    "Test a failed row stops the whole import with --all-or-nothing"
+    suppliers = write(tmp_path / 'pemasok.csv', "nib,name,regency_code\n"
+        "9120300000011,UD Semua,53.71\n"
+        "9120300000012,UD Atau,53.00\n")
+    process, report = run_import(demo_database, [suppliers],
+        '--all-or-nothing', errors=tmp_path / 'errors.csv')
+    assert process.returncode == 1
+    assert process.stdout.splitlines() == [
+        "pemasok.csv (supplier): 1 created, 0 updated, 1 failed",
+        "--all-or-nothing: a row failed, nothing written",
+        ]
+    assert report[1:] == [['pemasok.csv', '3', 'regency_code',
+            'no regency with the Kemendagri code "53.00"']]
+    assert demo_database.query("SELECT COUNT(*) FROM party_party "
+        "WHERE nib IN ('9120300000011', '9120300000012')") == [(0,)]
+
+
+def test_import_dry_run(demo_database, templates, tmp_path):
+    "Test a dry run of a semicolon file checks the rows and writes nothing"
+    suppliers = write(tmp_path / 'suppliers.csv', "nib;name;regency_code\n"
+        "9120300000021;UD Coba Satu;53.05\n"
+        "9120300000022;UD Coba Dua;53.06\n")
+    process, report = run_import(demo_database, [suppliers],
+        '--dry-run', '--progress', errors=tmp_path / 'errors.csv')
+    assert process.returncode == 0, process.stderr
+    assert process.stdout.splitlines() == [
+        "suppliers.csv (supplier): 2 created, 0 updated, 0 failed",
+        "dry run: nothing written",
+        ]
+    assert "2/2" in process.stderr
+    assert demo_database.query("SELECT COUNT(*) FROM party_party "
+        "WHERE nib IN ('9120300000021', '9120300000022')") == [(0,)]
