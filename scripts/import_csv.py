@@ -51,13 +51,18 @@ class RowError(Exception):
 
 
 class Column:
-    "A column of a CSV format: its name, the field it fills, its parser"
+    """A column of a CSV format: its name, its parser, the field it fills of
+    the record (or of the contract line when on is 'line'); a lookup column
+    names other records that the importer finds"""
 
-    def __init__(self, name, parse=None, required=False, field=None):
+    def __init__(self, name, parse=None, required=False, field=None,
+            lookup=False, on=None):
         self.name = name
         self.parse = parse or text
         self.required = required
         self.field = field
+        self.lookup = lookup
+        self.on = on
 
 
 def text(importer, value):
@@ -257,12 +262,19 @@ class Importer:
         return self.find_one('product.product', [('code', '=', code)],
             column, code, 'product with code')
 
-    @staticmethod
-    def assign(record, values, fields):
+    def assign(self, record, values, on=None):
         "Set the fields of record from the values of the columns given"
-        for column, field in fields.items():
-            if column in values:
-                setattr(record, field, values[column])
+        for column in self.columns:
+            if (column.name in values and not column.lookup
+                    and column.on == on):
+                setattr(record, column.field, values[column.name])
+
+    @staticmethod
+    def store(record):
+        "Save the record; return created or updated"
+        created = record.id is None
+        record.save()
+        return 'created' if created else 'updated'
 
 
 class SupplierImporter(Importer):
@@ -275,9 +287,11 @@ class SupplierImporter(Importer):
         Column('name', required=True, field='name'),
         Column('legal_form', choice('umkm_legal_form'),
             field='umkm_legal_form'),
-        Column('npwp', stdnum_check(npwp, 'NPWP'), field='identifiers'),
-        Column('nik', stdnum_check(nik, 'NIK'), field='identifiers'),
-        Column('regency_code', field='origin_regency'),
+        Column('npwp', stdnum_check(npwp, 'NPWP'), field='identifiers',
+            lookup=True),
+        Column('nik', stdnum_check(nik, 'NIK'), field='identifiers',
+            lookup=True),
+        Column('regency_code', field='origin_regency', lookup=True),
         Column('district', field='origin_district'),
         Column('village', field='origin_village'),
         Column('workforce_total', integer, field='workforce_total'),
@@ -287,21 +301,8 @@ class SupplierImporter(Importer):
         Column('annual_turnover', number, field='annual_turnover'),
         Column('business_capital', number, field='business_capital'),
         Column('pkp', boolean, field='pkp'),
-        Column('programmes', codes, field='programmes'),
+        Column('programmes', codes, field='programmes', lookup=True),
         ]
-    fields = {
-        'name': 'name',
-        'legal_form': 'umkm_legal_form',
-        'district': 'origin_district',
-        'village': 'origin_village',
-        'workforce_total': 'workforce_total',
-        'workforce_women': 'workforce_women',
-        'women_owned': 'women_owned',
-        'founding_year': 'founding_year',
-        'annual_turnover': 'annual_turnover',
-        'business_capital': 'business_capital',
-        'pkp': 'pkp',
-        }
     # the party identifier type of each identifier column
     identifiers = {'npwp': 'id_vat', 'nik': 'id_nik'}
 
@@ -312,7 +313,7 @@ class SupplierImporter(Importer):
         parties = Party.search([('nib', '=', values['nib'])], limit=1)
         party = parties[0] if parties else new(Party, nib=values['nib'])
         party.umkm_supplier = True
-        self.assign(party, values, self.fields)
+        self.assign(party, values)
         if values.get('regency_code'):
             party.origin_regency = self.find_one('country.subdivision', [
                     ('kemendagri_code', '=', values['regency_code']),
@@ -337,9 +338,7 @@ class SupplierImporter(Importer):
                 identifiers.append(
                     new(Identifier, type=type_, code=values[column]))
         party.identifiers = identifiers
-        created = party.id is None
-        party.save()
-        return 'created' if created else 'updated'
+        return self.store(party)
 
 
 class CertificateImporter(Importer):
@@ -348,20 +347,15 @@ class CertificateImporter(Importer):
     key = 'number'
     file_words = ('certificate', 'sertifikat')
     columns = [
-        Column('type', required=True, field='type'),
+        Column('type', required=True, field='type', lookup=True),
         Column('number', required=True, field='number'),
-        Column('supplier_nib', nib, required=True, field='supplier'),
+        Column('supplier_nib', nib, required=True, field='supplier',
+            lookup=True),
         Column('issuer', field='issuer'),
         Column('issue_date', date, field='issue_date'),
         Column('expiry_date', date, field='expiry_date'),
-        Column('products', codes, field='templates'),
+        Column('products', codes, field='templates', lookup=True),
         ]
-    fields = {
-        'number': 'number',
-        'issuer': 'issuer',
-        'issue_date': 'issue_date',
-        'expiry_date': 'expiry_date',
-        }
 
     def check_repeated(self, values, row, row_number):
         from party_umkm.certificate import compact_number
@@ -384,7 +378,7 @@ class CertificateImporter(Importer):
                 ], limit=1)
         certificate = (certificates[0] if certificates
             else new(Certificate, type=type_))
-        self.assign(certificate, values, self.fields)
+        self.assign(certificate, values)
         certificate.supplier = self.supplier(
             values['supplier_nib'], 'supplier_nib')
         if not certificate.issuer:
@@ -395,9 +389,7 @@ class CertificateImporter(Importer):
             certificate.templates = [
                 self.product(code, 'products').template
                 for code in values['products']]
-        created = certificate.id is None
-        certificate.save()
-        return 'created' if created else 'updated'
+        return self.store(certificate)
 
 
 class ProductImporter(Importer):
@@ -408,18 +400,13 @@ class ProductImporter(Importer):
     columns = [
         Column('code', required=True, field='code'),
         Column('name', required=True, field='name'),
-        Column('unit', field='default_uom'),
+        Column('unit', field='default_uom', lookup=True),
         Column('list_price', number, required=True, field='list_price'),
-        Column('category', field='categories'),
-        Column('account_category', field='account_category'),
-        Column('producer_nib', nib, field='producer'),
+        Column('category', field='categories', lookup=True),
+        Column('account_category', field='account_category', lookup=True),
+        Column('producer_nib', nib, field='producer', lookup=True),
         Column('halal_status', choice('halal_status'), field='halal_status'),
         ]
-    fields = {
-        'name': 'name',
-        'list_price': 'list_price',
-        'halal_status': 'halal_status',
-        }
 
     def unit(self, value):
         return self.find_one('product.uom', ['OR',
@@ -443,7 +430,7 @@ class ProductImporter(Importer):
                 salable=True, purchasable=True)
             if not values.get('unit'):
                 template.default_uom = self.unit('u')
-        self.assign(template, values, self.fields)
+        self.assign(template, values)
         if values.get('unit'):
             template.default_uom = self.unit(values['unit'])
         template.sale_uom = template.purchase_uom = template.default_uom
@@ -459,9 +446,7 @@ class ProductImporter(Importer):
             template.producer = self.supplier(
                 values['producer_nib'], 'producer_nib'
                 ) if values['producer_nib'] else None
-        created = template.id is None
-        template.save()
-        return 'created' if created else 'updated'
+        return self.store(template)
 
 
 class ContractImporter(Importer):
@@ -472,10 +457,12 @@ class ContractImporter(Importer):
     file_words = ('contract', 'kontrak', 'konsinyasi', 'consignment')
     columns = [
         Column('number', required=True, field='number'),
-        Column('supplier_nib', nib, required=True, field='supplier'),
+        Column('supplier_nib', nib, required=True, field='supplier',
+            lookup=True),
         Column('start_date', date, required=True, field='start_date'),
         Column('end_date', date, field='end_date'),
-        Column('outlets', codes, required=True, field='outlets'),
+        Column('outlets', codes, required=True, field='outlets',
+            lookup=True),
         Column('settlement_period', choice('settlement_period'),
             field='settlement_period'),
         Column('unsold_action', choice('unsold_action'),
@@ -483,31 +470,17 @@ class ContractImporter(Importer):
         Column('default_commission_percent', percent,
             field='default_commission'),
         Column('max_shelf_days', integer, field='max_shelf_days'),
-        Column('product_code', required=True, field='product'),
+        Column('product_code', required=True, field='product', lookup=True,
+            on='line'),
         Column('pricing', choice('consignment.contract.line.pricing'),
-            field='pricing'),
-        Column('consignor_price', number, field='consignor_price'),
-        Column('commission_percent', percent, field='commission'),
+            field='pricing', on='line'),
+        Column('consignor_price', number, field='consignor_price',
+            on='line'),
+        Column('commission_percent', percent, field='commission', on='line'),
         Column('suggested_retail_price', number,
-            field='suggested_retail_price'),
-        Column('quantity_cap', number, field='quantity_cap'),
+            field='suggested_retail_price', on='line'),
+        Column('quantity_cap', number, field='quantity_cap', on='line'),
         ]
-    # the columns of the contract, repeated on each of its lines
-    contract_fields = {
-        'start_date': 'start_date',
-        'end_date': 'end_date',
-        'settlement_period': 'settlement_period',
-        'unsold_action': 'unsold_action',
-        'default_commission_percent': 'default_commission',
-        'max_shelf_days': 'max_shelf_days',
-        }
-    line_fields = {
-        'pricing': 'pricing',
-        'consignor_price': 'consignor_price',
-        'commission_percent': 'commission',
-        'suggested_retail_price': 'suggested_retail_price',
-        'quantity_cap': 'quantity_cap',
-        }
 
     def check_repeated(self, values, row, row_number):
         "Refuse a line given twice or contract terms differing between lines"
@@ -518,8 +491,9 @@ class ContractImporter(Importer):
                 f'"{number}" is already on row {self.seen[line]}',
                 'product_code')
         self.seen[line] = row_number
+        # the terms of the contract are repeated on each of its lines
         terms = {c: row[c].strip() for c in row
-            if c in self.contract_fields or c in {'supplier_nib', 'outlets'}}
+            if self.by_name[c].on is None and c != 'number'}
         first_row, first = self.seen.setdefault(number, (row_number, terms))
         for column, value in terms.items():
             if first.get(column, value) != value:
@@ -538,7 +512,7 @@ class ContractImporter(Importer):
             check_contract_draft([contract])
         else:
             contract = new(Contract, number=values['number'])
-        self.assign(contract, values, self.contract_fields)
+        self.assign(contract, values)
         contract.supplier = self.supplier(
             values['supplier_nib'], 'supplier_nib')
         contract.outlets = [self.find_one('stock.location', [
@@ -549,7 +523,7 @@ class ContractImporter(Importer):
         lines = list(getattr(contract, 'lines', []))
         for line in lines:
             if line.product == product:
-                created = False
+                new_line = False
                 break
         else:
             line = new(Line, product=product)
@@ -557,12 +531,12 @@ class ContractImporter(Importer):
                 line.pricing = 'consignor_price'
             line.on_change_product()
             lines.append(line)
-            created = True
-        self.assign(line, values, self.line_fields)
+            new_line = True
+        self.assign(line, values, on='line')
         contract.lines = lines
-        created |= contract.id is None
-        contract.save()
-        return 'created' if created else 'updated'
+        result = self.store(contract)
+        # a line added to a contract counts as a created row
+        return 'created' if new_line else result
 
 
 IMPORTERS = {i.kind: i for i in [
@@ -735,52 +709,49 @@ def main(argv=None, out=None):
     "Import the files; return the exit status"
     out = out or sys.stdout
     args = parse_args(argv)
-    if args.config:
-        from trytond import config
-        config.update_etc(args.config)
-    from trytond.pool import Pool
+    from ntt_mart.scripting import open_database
+    pool = open_database(args.database, args.config)
+    from trytond.exceptions import UserError
     from trytond.transaction import Transaction
 
-    if args.database not in Pool.database_list():
-        Pool(args.database).init()
-    pool = Pool(args.database)
-    files = sorted(args.kinds.items(), key=lambda f: KIND_ORDER.index(f[1]))
-    errors, lines = [], []
-    with Transaction().start(args.database, 0) as transaction:
-        User = pool.get('res.user')
-        users = User.search([('login', '=', args.user)])
-        if not users:
-            print(f'error: no user with the login "{args.user}"',
-                file=sys.stderr)
-            return 1
-        user, = users
-        with transaction.set_user(user.id):
-            context = User.get_preferences(context_only=True)
-        context['_skip_warnings'] = args.accept_warnings
-        with transaction.set_user(user.id), transaction.set_context(context):
-            for filename, kind in files:
-                importer = import_file(
-                    args, pool, transaction, filename, kind, errors)
-                counts = importer.counts
-                if counts['failed'] is None:
-                    lines.append(f'{os.path.basename(filename)} ({kind}): '
-                        'not imported')
-                else:
-                    lines.append(f'{os.path.basename(filename)} ({kind}): '
-                        f'{counts["created"]} created, {counts["updated"]} '
-                        f'updated, {counts["failed"]} failed')
-        if args.dry_run:
-            transaction.rollback()
-            lines.append('dry run: nothing written')
-        elif errors and args.all_or_nothing:
-            transaction.rollback()
-            lines.append('--all-or-nothing: a row failed, nothing written')
-        else:
-            transaction.commit()
+    errors = []
+    try:
+        with Transaction().start(args.database, 0) as transaction:
+            lines = run(args, pool, transaction, errors)
+            if args.dry_run:
+                transaction.rollback()
+                lines.append('dry run: nothing written')
+            elif errors and args.all_or_nothing:
+                transaction.rollback()
+                lines.append(
+                    '--all-or-nothing: a row failed, nothing written')
+    except UserError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return 1
     for line in lines:
         print(line, file=out)
     write_errors(errors, args.errors, sys.stderr)
     return 1 if errors else 0
+
+
+def run(args, pool, transaction, errors):
+    "Import the files in the transaction; return the lines to print"
+    from ntt_mart.scripting import as_user
+    files = sorted(args.kinds.items(), key=lambda f: KIND_ORDER.index(f[1]))
+    lines = []
+    with as_user(pool, transaction, args.user,
+            _skip_warnings=args.accept_warnings):
+        for filename, kind in files:
+            counts = import_file(
+                args, pool, transaction, filename, kind, errors).counts
+            name = f'{os.path.basename(filename)} ({kind})'
+            if counts['failed'] is None:
+                lines.append(f'{name}: not imported')
+            else:
+                lines.append(f'{name}: {counts["created"]} created, '
+                    f'{counts["updated"]} updated, '
+                    f'{counts["failed"]} failed')
+    return lines
 
 
 if __name__ == '__main__':

@@ -222,36 +222,36 @@ def test_import_errors(demo_database, templates, tmp_path):
         "WHERE number LIKE 'KNS-X-%'") == [(0,)]
 
 
-def test_import_all_or_nothing(demo_database, templates, tmp_path):
-    "Test a failed row stops the whole import with --all-or-nothing"
-    suppliers = write(tmp_path / 'pemasok.csv', "nib,name,regency_code\n"
-        "9120300000011,UD Semua,53.71\n"
-        "9120300000012,UD Atau,53.00\n")
-    process, report = run_import(demo_database, [suppliers],
-        '--all-or-nothing', errors=tmp_path / 'errors.csv')
-    assert process.returncode == 1
-    assert process.stdout.splitlines() == [
-        "pemasok.csv (supplier): 1 created, 0 updated, 1 failed",
-        "--all-or-nothing: a row failed, nothing written",
-        ]
-    assert report[1:] == [['pemasok.csv', '3', 'regency_code',
-            'no regency with the Kemendagri code "53.00"']]
+@pytest.mark.parametrize('filename, text, options, status, stdout, errors', [
+        # a failed row stops the whole import with --all-or-nothing
+        ('pemasok.csv', "nib,name,regency_code\n"
+            "9120300000011,UD Semua,53.71\n"
+            "9120300000012,UD Atau,53.00\n",
+            ['--all-or-nothing'], 1, [
+                "pemasok.csv (supplier): 1 created, 0 updated, 1 failed",
+                "--all-or-nothing: a row failed, nothing written",
+                ], [['pemasok.csv', '3', 'regency_code',
+                    'no regency with the Kemendagri code "53.00"']]),
+        # a dry run of a semicolon file checks the rows, with progress
+        ('suppliers.csv', "nib;name;regency_code\n"
+            "9120300000021;UD Coba Satu;53.05\n"
+            "9120300000022;UD Coba Dua;53.06\n",
+            ['--dry-run', '--progress'], 0, [
+                "suppliers.csv (supplier): 2 created, 0 updated, 0 failed",
+                "dry run: nothing written",
+                ], []),
+        ])
+def test_import_writes_nothing(demo_database, templates, tmp_path,
+        filename, text, options, status, stdout, errors):
+    "Test the options that write nothing: --all-or-nothing and --dry-run"
+    suppliers = write(tmp_path / filename, text)
+    process, report = run_import(demo_database, [suppliers], *options,
+        errors=tmp_path / 'errors.csv')
+    assert process.returncode == status, process.stderr
+    assert process.stdout.splitlines() == stdout
+    assert report[1:] == errors
+    if '--progress' in options:
+        assert "2/2" in process.stderr
     assert demo_database.query("SELECT COUNT(*) FROM party_party "
-        "WHERE nib IN ('9120300000011', '9120300000012')") == [(0,)]
-
-
-def test_import_dry_run(demo_database, templates, tmp_path):
-    "Test a dry run of a semicolon file checks the rows and writes nothing"
-    suppliers = write(tmp_path / 'suppliers.csv', "nib;name;regency_code\n"
-        "9120300000021;UD Coba Satu;53.05\n"
-        "9120300000022;UD Coba Dua;53.06\n")
-    process, report = run_import(demo_database, [suppliers],
-        '--dry-run', '--progress', errors=tmp_path / 'errors.csv')
-    assert process.returncode == 0, process.stderr
-    assert process.stdout.splitlines() == [
-        "suppliers.csv (supplier): 2 created, 0 updated, 0 failed",
-        "dry run: nothing written",
-        ]
-    assert "2/2" in process.stderr
-    assert demo_database.query("SELECT COUNT(*) FROM party_party "
-        "WHERE nib IN ('9120300000021', '9120300000022')") == [(0,)]
+        "WHERE nib IN ('9120300000011', '9120300000012', "
+        "'9120300000021', '9120300000022')") == [(0,)]
