@@ -173,14 +173,13 @@ class Importer:
     key = None
     # the words that tell the kind from a file name
     file_words = ()
-    # a key that may repeat over rows (the lines of a contract)
-    repeated_key = False
 
-    def __init__(self, pool, filename):
+    def __init__(self, pool):
         self.pool = pool
-        self.filename = filename
         self.by_name = {c.name: c for c in self.columns}
         self.seen = {}
+        # the records the rows refer to, found once per file
+        self.found = {}
         self.counts = {'created': 0, 'updated': 0, 'failed': 0}
 
     def check_header(self, header):
@@ -248,11 +247,15 @@ class Importer:
 
     def find_one(self, model, domain, column, value, what):
         "Return the record of model found by domain or raise RowError"
-        records = self.pool.get(model).search(domain, limit=2)
-        if len(records) != 1:
-            raise RowError(f'{"no" if not records else "more than one"} '
+        Model = self.pool.get(model)
+        key = (model, repr(domain))
+        if key not in self.found:
+            self.found[key] = [r.id for r in Model.search(domain, limit=2)]
+        ids = self.found[key]
+        if len(ids) != 1:
+            raise RowError(f'{"no" if not ids else "more than one"} '
                 f'{what} "{value}"', column)
-        return records[0]
+        return Model(ids[0])
 
     def supplier(self, nib, column):
         return self.find_one('party.party', [('nib', '=', nib)],
@@ -453,7 +456,6 @@ class ContractImporter(Importer):
     kind = 'contract'
     model = 'consignment.contract'
     key = 'number'
-    repeated_key = True
     file_words = ('contract', 'kontrak', 'konsinyasi', 'consignment')
     columns = [
         Column('number', required=True, field='number'),
@@ -645,7 +647,7 @@ class Savepoint:
 def import_file(args, pool, transaction, filename, kind, errors):
     "Import the rows of the file; return the importer with its counts"
     from trytond.exceptions import UserError, UserWarning
-    importer = IMPORTERS[kind](pool, filename)
+    importer = IMPORTERS[kind](pool)
     name = os.path.basename(filename)
 
     def fail(row, column, reason):
