@@ -52,18 +52,14 @@ def main(argv=None, out=None):
     "Run the settlement; return the exit status"
     out = out or sys.stdout
     args = parse_args(argv)
-    if args.config:
-        from trytond import config
-        config.update_etc(args.config)
+    from ntt_mart.scripting import open_database
+    pool = open_database(args.database, args.config)
     from trytond.exceptions import UserError, UserWarning
-    from trytond.pool import Pool
     from trytond.transaction import Transaction
 
-    if args.database not in Pool.database_list():
-        Pool(args.database).init()
     try:
         with Transaction().start(args.database, 0) as transaction:
-            lines = run(args, Pool(args.database), transaction)
+            lines = run(args, pool, transaction)
             if args.dry_run:
                 transaction.rollback()
     except (UserError, UserWarning) as error:
@@ -77,23 +73,14 @@ def main(argv=None, out=None):
 def run(args, pool, transaction):
     "Settle in the transaction and return the lines to print"
     from trytond.exceptions import UserError
-    Company = pool.get('company.company')
+
+    from ntt_mart.scripting import as_user
     Date = pool.get('ir.date')
     Lang = pool.get('ir.lang')
     Party = pool.get('party.party')
     Settlement = pool.get('consignment.settlement')
-    User = pool.get('res.user')
 
-    users = User.search([('login', '=', args.user)])
-    if not users:
-        raise UserError(f'No user with the login "{args.user}".')
-    user, = users
-    with transaction.set_user(user.id):
-        context = User.get_preferences(context_only=True)
-    with transaction.set_user(user.id), transaction.set_context(context):
-        if not context.get('company'):
-            raise UserError(f'The user "{args.user}" has no company.')
-        company = Company(context['company'])
+    with as_user(pool, transaction, args.user) as company:
         cutoff = args.cutoff or Date.today()
         suppliers = []
         for name in args.supplier:

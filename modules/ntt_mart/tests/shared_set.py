@@ -79,7 +79,8 @@ def activate_shared_set():
 
 def copy_shared_set(name, directory=None):
     """Create the database name as a copy of the shared activated database:
-    in directory on SQLite, from the template database on PostgreSQL"""
+    in directory on SQLite, from the template database or the dump of
+    DB_CACHE on PostgreSQL"""
     import shutil
 
     from trytond import backend
@@ -91,13 +92,26 @@ def copy_shared_set(name, directory=None):
         test_tryton.DB_CACHE, SHARED_CACHE_NAME)
     if backend.name == 'sqlite':
         shutil.copyfile(cache, os.path.join(directory, f'{name}.sqlite'))
-    else:
+    elif test_tryton.DB_CACHE.startswith('postgresql://'):
         from trytond.transaction import Transaction
         template = cache[len(test_tryton.DB_CACHE) + 1:]
         with Transaction().start(
                 None, 0, close=True, autocommit=True) as transaction:
             transaction.database.create(
                 transaction.connection, name, template)
+    else:
+        # DB_CACHE is a folder of pg_dump directories: restore it as
+        # trytond's restore_db_cache does
+        import subprocess
+
+        from trytond.transaction import Transaction
+        with Transaction().start(
+                None, 0, close=True, autocommit=True) as transaction:
+            transaction.database.create(transaction.connection, name)
+        options, env = test_tryton._pg_options()
+        subprocess.run(['pg_restore', '-d', name,
+                '-j', test_tryton.DB_CACHE_JOBS, *options, cache],
+            env=env, check=True)
 
 
 def activate_module(modules, lang='en'):
