@@ -617,31 +617,30 @@ class POSSale(metaclass=PoolMeta):
     def _allocate_refund(cls, line, quantity, refunded):
         """Yield (consignment location id, quantity) the refunded line took
         and the refund gives back; the rest returns to the own stock"""
-        for item in refunded.get(line.refunded_line.id, []):
-            source, held = item
-            taken = min(quantity, held)
-            if taken <= 0:
-                continue
-            item[1] -= taken
-            quantity -= taken
+        for source, taken in allocate(
+                refunded.get(line.refunded_line.id, []), quantity):
             if source != OWN:
                 yield source, taken
-            if quantity <= 0:
-                break
 
     @classmethod
     def _allocate_return(cls, line, quantity, returned):
         "Yield (consignment location id, quantity) the goods came from"
-        for item in returned.get(line.product.id, []):
-            location_id, returnable = item
-            taken = min(quantity, returnable)
-            if taken <= 0:
-                continue
-            item[1] -= taken
-            quantity -= taken
-            yield location_id, taken
-            if quantity <= 0:
-                break
+        return allocate(returned.get(line.product.id, []), quantity)
+
+
+def allocate(items, quantity):
+    """Yield (source, quantity) taking the quantity from the [source,
+    available] items in order, decreasing what they have available"""
+    for item in items:
+        source, available = item
+        taken = min(quantity, available)
+        if taken <= 0:
+            continue
+        item[1] -= taken
+        quantity -= taken
+        yield source, taken
+        if quantity <= 0:
+            break
 
 
 class POSSaleLine(metaclass=PoolMeta):
