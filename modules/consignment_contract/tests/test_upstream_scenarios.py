@@ -1,7 +1,7 @@
 # This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
-"""Run Tryton's own stock_consignment and sale_point scenarios with
-consignment_contract active, to show this module does not change their
-behaviour where no consignment contract is involved."""
+"""Run Tryton's own stock_consignment, sale_point, sale and purchase
+scenarios with consignment_contract active, to show this module does not
+change their behaviour where no consignment contract is involved."""
 import doctest
 import os
 import unittest
@@ -9,7 +9,7 @@ from unittest import mock
 
 import trytond.tests.tools as tools
 from trytond import backend
-from trytond.modules import sale_point, stock_consignment
+from trytond.modules import purchase, sale, sale_point, stock_consignment
 from trytond.tests.test_tryton import (
     STRIP_DECIMAL, doctest_checker, doctest_setup, doctest_teardown)
 
@@ -17,6 +17,8 @@ MODULE = 'consignment_contract'
 UPSTREAM = {
     'stock_consignment': stock_consignment,
     'sale_point': sale_point,
+    'sale': sale,
+    'purchase': purchase,
     }
 _activate_modules = tools.activate_modules
 
