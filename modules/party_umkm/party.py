@@ -2,15 +2,20 @@
 # this repository contains the full copyright notices and license terms.
 import re
 
+from sql import Null
+from sql.functions import CharLength
 from stdnum.id import npwp
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, fields
+from trytond.modules.party.exceptions import InvalidIdentifierCode
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.transaction import Transaction
 
 from .certificate import UMKM_CLASSES
 from .exceptions import SupplierProfileError
+from .personal_data import personal_data_hidden
 
 # PP 24/2018: the NIB of the OSS is 13 digits, without public check digit
 NIB_FORMAT = re.compile(r'^\d{13}$')
@@ -44,6 +49,18 @@ def npwp_forms(value):
     return [value]
 
 
+def is_personal_identifier(type_, code):
+    """Return whether the identifier of type_ with code is personal data: a
+    NIK, or a 16-digit NPWP that is not 0 and the 15 digits of an entity,
+    which since 2024 (PMK 112/2022) is the NIK of the person"""
+    if type_ == 'id_nik':
+        return True
+    if type_ == 'id_vat' and isinstance(code, str):
+        code = npwp.compact(code)
+        return len(code) == 16 and not code.startswith('0')
+    return False
+
+
 def format_npwp(value):
     """Return the NPWP as the tax office writes it: the 15-digit number with
     the dots and dash of its mask, the 16-digit number (since 2024, PER-06/
@@ -56,6 +73,7 @@ def format_npwp(value):
 
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
+    _history = True
 
     _umkm_states = {
         'invisible': ~Eval('umkm_supplier', False),
@@ -149,8 +167,26 @@ class Party(metaclass=PoolMeta):
                 p.annual_turnover, p.business_capital)
             for p in parties}
 
+    @property
+    def holds_personal_data(self):
+        "Whether the party is a person: its addresses and contacts are private"
+        # keep in line with _personal_data_domain
+        return self.umkm_legal_form == 'individual'
+
+    @classmethod
+    def _personal_data_domain(cls):
+        "Return the domain of the parties that hold personal data"
+        return [('umkm_legal_form', '=', 'individual')]
+
+    def get_contact_mechanism(self, name):
+        if self.holds_personal_data and personal_data_hidden():
+            return ''
+        return super().get_contact_mechanism(name)
+
     @classmethod
     def search_rec_name(cls, name, clause):
+        # the identifiers of personal data are not matched for the users
+        # without the group: PartyIdentifier.search_domain
         domain = super().search_rec_name(name, clause)
         _, operator, operand, *extra = clause
         # an NPWP is found under its 15- and its 16-digit form
@@ -259,6 +295,57 @@ class Party(metaclass=PoolMeta):
 
 class PartyIdentifier(metaclass=PoolMeta):
     __name__ = 'party.identifier'
+    _history = True
+    personal = fields.Boolean(
+        "Personal Data", readonly=True,
+        help="Checked for a NIK and for the 16-digit NPWP of a person, "
+        "which only the group UMKM Personal Data can see and search.")
+
+    @classmethod
+    def __register__(cls, module_name):
+        cursor = Transaction().connection.cursor()
+        table = cls.__table__()
+        table_h = cls.__table_handler__(module_name)
+        fill_personal = not table_h.column_exist('personal')
+
+        super().__register__(module_name)
+
+        if fill_personal:
+            code = table.code_compact
+            cursor.execute(*table.update([table.personal], [True],
+                    where=(table.type == 'id_nik')
+                    | ((table.type == 'id_vat')
+                        & (CharLength(code) == 16)
+                        & ~code.like('0%'))))
+            cursor.execute(*table.update([table.personal], [False],
+                    where=table.personal == Null))
+
+    @classmethod
+    def default_personal(cls):
+        return False
+
+    @classmethod
+    def search_domain(cls, domain, active_test=None, tables=None):
+        # also through the relations (party.identifiers.code, the party's
+        # rec_name), which the record rule does not reach
+        if personal_data_hidden():
+            domain = [domain, ('personal', '=', False)]
+        return super().search_domain(
+            domain, active_test=active_test, tables=tables)
+
+    @fields.depends('type', 'party', 'code')
+    def check_code(self):
+        try:
+            super().check_code()
+        except InvalidIdentifierCode:
+            if not is_personal_identifier(self.type, self.code):
+                raise
+            # the message must not echo the number into logs and screens
+            party = (self.party.rec_name
+                if self.party and self.party.id >= 0 else '')
+            raise InvalidIdentifierCode(gettext(
+                    'party_umkm.msg_identifier_invalid_personal',
+                    type=self.type_string, party=party)) from None
 
     def _format_npwp(self, code):
         "Return code formatted if it is a valid NPWP, unchanged otherwise"
@@ -286,6 +373,10 @@ class PartyIdentifier(metaclass=PoolMeta):
             values['code'] = formatted
         else:
             values.pop('code', None)
+        personal = is_personal_identifier(
+            getattr(self, 'type', None), formatted)
+        if personal != getattr(self, 'personal', None):
+            values['personal'] = personal
         return values
 
 

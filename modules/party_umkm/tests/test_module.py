@@ -3,10 +3,14 @@
 import datetime as dt
 from decimal import Decimal
 
+from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
+from trytond.modules.party.exceptions import InvalidIdentifierCode
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 from party_umkm.certificate import compact_number, document_name
 from party_umkm.exceptions import CertificateGatingError
@@ -425,6 +429,206 @@ class PartyUmkmTestCase(CompanyTestMixin, ModuleTestCase):
 
             Certificate.reinstate([revoked])
             self.assertEqual(revoked.state, 'expired')
+
+    def _setup_personal_data(self):
+        """Create an individual supplier with a NIK and its NPWP, a home
+        address, a mobile and an e-mail; a CV with its NPWP and address;
+        a clerk and an officer of the group UMKM Personal Data"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        person, cv = Party.create([{
+                    'name': "Ina Bria",
+                    'umkm_supplier': True,
+                    'umkm_legal_form': 'individual',
+                    'identifiers': [('create', [{
+                                    'type': 'id_nik',
+                                    'code': '5301015505800001',
+                                    }, {
+                                    'type': 'id_vat',
+                                    'code': '5301015505800001',
+                                    }])],
+                    'addresses': [('create', [{
+                                    'street': "Jl. Oelamasi 7",
+                                    'postal_code': '85361',
+                                    }])],
+                    'contact_mechanisms': [('create', [{
+                                    'type': 'mobile',
+                                    'value': '+6281237001234',
+                                    }, {
+                                    'type': 'email',
+                                    'value': 'ina.bria@example.com',
+                                    }])],
+                    }, {
+                    'name': "CV Tenun Ina",
+                    'umkm_supplier': True,
+                    'umkm_legal_form': 'cv',
+                    'identifiers': [('create', [{
+                                    'type': 'id_vat',
+                                    'code': '013121660091000',
+                                    }])],
+                    'addresses': [('create', [{
+                                    'street': "Jl. Timor Raya 12",
+                                    }])],
+                    'contact_mechanisms': [('create', [{
+                                    'type': 'phone',
+                                    'value': '+62380821234',
+                                    }])],
+                    }])
+        group = ModelData.get_id('party_umkm', 'group_personal_data')
+        clerk, officer = User.create([{
+                    'name': "Clerk", 'login': 'clerk',
+                    }, {
+                    'name': "Officer", 'login': 'officer',
+                    'groups': [('add', [group])],
+                    }])
+        return person, cv, clerk, officer
+
+    @with_transaction()
+    def test_personal_identifiers(self):
+        "Test a NIK and the NPWP of a person are personal data"
+        pool = Pool()
+        Identifier = pool.get('party.identifier')
+        person, cv, _, _ = self._setup_personal_data()
+        self.assertEqual(
+            sorted((i.type, i.personal) for i in person.identifiers),
+            [('id_nik', True), ('id_vat', True)])
+        npwp, = cv.identifiers
+        self.assertFalse(npwp.personal)
+
+        npwp.code = '0013121660091000'
+        npwp.save()
+        self.assertFalse(npwp.personal)
+        npwp.code = '5301015505800002'
+        npwp.save()
+        self.assertTrue(npwp.personal)
+        npwp.type = None
+        npwp.save()
+        self.assertFalse(npwp.personal)
+
+        # the message of an invalid NIK does not echo it
+        for type_ in ['id_nik', 'id_vat']:
+            with self.subTest(type=type_):
+                with self.assertRaises(InvalidIdentifierCode) as cm:
+                    Identifier.create([{
+                                'party': person.id,
+                                'type': type_,
+                                'code': '5301019999800001',
+                                }])
+                self.assertNotIn('5301019999800001', cm.exception.message)
+                self.assertNotIn('530101', str(cm.exception))
+
+    def _personal_searches(self):
+        """Return the searches (model, domain, count) of a NIK or a contact
+        and how many records they find with access to personal data"""
+        nik = '5301015505800001'
+        return [
+            ('party.identifier', [('code', '=', nik)], 2),
+            ('party.identifier', [('code', 'like', '5301%')], 2),
+            ('party.identifier', [('rec_name', 'ilike', '%0155%')], 2),
+            ('party.identifier', [('type', '=', 'id_nik')], 1),
+            ('party.party', [('identifiers.code', '=', nik)], 1),
+            ('party.party', [('identifiers.code', 'like', '53010%')], 1),
+            ('party.party', [('identifiers.code_compact', 'like', '5%')], 1),
+            ('party.party', [('identifiers', 'where', [
+                            ('code', 'like', '53%')])], 1),
+            ('party.party', [('identifiers', 'ilike', '%5505%')], 1),
+            ('party.party', [('tax_identifier.code', '=', nik)], 1),
+            ('party.party', [('tax_identifier', 'ilike', '53%')], 1),
+            ('party.party', [('rec_name', '=', nik)], 1),
+            ('party.party', [('rec_name', 'ilike', '%530101550%')], 1),
+            ('party.party', [
+                    ('contact_mechanisms.value', 'like', '+6281%')], 1),
+            ('party.party', [('rec_name', 'ilike', '%ina.bria%')], 1),
+            ('party.party', [
+                    ('addresses.street', 'ilike', '%oelamasi%')], 1),
+            ('party.party', [('addresses.postal_code', '=', '85361')], 1),
+            ('party.address', [('street', 'ilike', '%oelamasi%')], 1),
+            ('party.address', [('rec_name', 'ilike', '%oelamasi%')], 1),
+            ('party.address', [('party.identifiers.code', '=', nik)], 1),
+            ('party.contact_mechanism', [('value', 'like', '+6281%')], 1),
+            ('party.contact_mechanism', [
+                    ('rec_name', 'ilike', '%bria@%')], 1),
+            ('party.contact_mechanism', [
+                    ('party.identifiers.code', 'like', '5301%'),
+                    ('type', '=', 'mobile'),
+                    ], 1),
+            ]
+
+    @with_transaction()
+    def test_personal_data_hidden(self):
+        "Test a user without the group finds and reads no personal data"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Identifier = pool.get('party.identifier')
+        Address = pool.get('party.address')
+        Mechanism = pool.get('party.contact_mechanism')
+        person, cv, clerk, officer = self._setup_personal_data()
+        searches = self._personal_searches()
+        nik, npwp = person.identifiers
+        address, = person.addresses
+
+        for user, expected in [(clerk, 0), (officer, 1)]:
+            with Transaction().set_user(user.id), \
+                    Transaction().set_context(_check_access=True):
+                for model, domain, count in searches:
+                    with self.subTest(user=user.login, domain=domain):
+                        self.assertEqual(
+                            pool.get(model).search(domain, count=True),
+                            count * expected)
+                # the entity's NPWP and address stay visible to all
+                for domain in [
+                        [('rec_name', '=', '013121660091000')],
+                        [('identifiers.code', 'like', '01.312%')],
+                        [('addresses.street', 'ilike', '%timor raya%')],
+                        [('contact_mechanisms.value', '=', '+62380821234')],
+                        ]:
+                    with self.subTest(user=user.login, domain=domain):
+                        self.assertEqual(Party.search(domain), [cv])
+                self.assertEqual(
+                    Party.search([('name', '=', "Ina Bria")]), [person])
+                # the order on a personal field places no hidden value
+                self.assertEqual(len(Address.search(
+                            [('party', 'in', [person.id, cv.id])],
+                            order=[('street_unstructured', 'ASC')])),
+                    1 + expected)
+
+                row, = Party.read([person.id], [
+                        'identifiers', 'tax_identifier', 'mobile', 'email',
+                        'addresses', 'contact_mechanisms'])
+                address_row, = Address.read(
+                    [address.id], ['street', 'postal_code', 'rec_name',
+                        'full_address', 'city'])
+                mechanism_rows = Mechanism.read(
+                    row['contact_mechanisms'], ['value', 'rec_name', 'type'])
+                if expected:
+                    self.assertEqual(len(row['identifiers']), 2)
+                    self.assertEqual(row['mobile'], '+6281237001234')
+                    self.assertEqual(address_row['street'], "Jl. Oelamasi 7")
+                    self.assertEqual(
+                        Identifier.read([nik.id], ['code'])[0]['code'],
+                        '5301015505800001')
+                    continue
+                self.assertEqual(list(row['identifiers']), [])
+                self.assertIsNone(row['tax_identifier'])
+                self.assertEqual((row['mobile'], row['email']), ('', ''))
+                self.assertEqual(list(row['addresses']), [address.id])
+                self.assertEqual(
+                    [address_row[f] for f in [
+                            'street', 'postal_code', 'full_address']],
+                    [None, None, None])
+                self.assertNotIn('Oelamasi', address_row['rec_name'])
+                self.assertEqual(
+                    sorted(r['type'] for r in mechanism_rows),
+                    ['email', 'mobile'])
+                self.assertEqual(
+                    {r['value'] for r in mechanism_rows}, {None})
+                for record in [nik, npwp]:
+                    with self.assertRaises(AccessError):
+                        Identifier.read([record.id], ['code'])
+                with self.assertRaises(UserError):
+                    Identifier.write([nik], {'code': '5301015505800002'})
 
 
 del ModuleTestCase
