@@ -15,7 +15,7 @@ from trytond.transaction import Transaction
 
 from .certificate import UMKM_CLASSES
 from .exceptions import SupplierProfileError
-from .personal_data import personal_data_hidden
+from .personal_data import PersonalDataExportMixin, personal_data_hidden
 
 # PP 24/2018: the NIB of the OSS is 13 digits, without public check digit
 NIB_FORMAT = re.compile(r'^\d{13}$')
@@ -71,7 +71,7 @@ def format_npwp(value):
     return npwp.format(value)
 
 
-class Party(metaclass=PoolMeta):
+class Party(PersonalDataExportMixin, metaclass=PoolMeta):
     __name__ = 'party.party'
     _history = True
 
@@ -177,6 +177,11 @@ class Party(metaclass=PoolMeta):
     def _personal_data_domain(cls):
         "Return the domain of the parties that hold personal data"
         return [('umkm_legal_form', '=', 'individual')]
+
+    @classmethod
+    def _personal_data_fields(cls):
+        return super()._personal_data_fields() | {
+            'phone', 'mobile', 'fax', 'email', 'website'}
 
     def get_contact_mechanism(self, name):
         if self.holds_personal_data and personal_data_hidden():

@@ -37,9 +37,61 @@ def domain_fields(domain):
             yield from domain_fields(clause)
 
 
-class PersonalDataMixin:
+class PersonalDataExportMixin:
+    "Export the personal fields of the records of individuals as empty"
+    __slots__ = ()
+
+    @classmethod
+    def _personal_data_fields(cls):
+        "Return the names of the fields that hold personal data"
+        return set()
+
+    @classmethod
+    def _personal_data_domain(cls):
+        "Return the domain of the records that hold personal data"
+        raise NotImplementedError
+
+    @classmethod
+    def _personal_data_column(cls, path):
+        "Return whether the export path (field names) ends in personal data"
+        pool = Pool()
+        Model = cls
+        for name in path:
+            name = name.split('.', 1)[0].split(':', 1)[0]
+            if name in getattr(Model, '_personal_data_fields', set)():
+                return True
+            field = Model._fields.get(name)
+            if not field or not hasattr(field, 'get_target'):
+                return False
+            Model = pool.get(field.get_target().__name__)
+        return False
+
+    @classmethod
+    def export_data(cls, records, fields_names, header=False):
+        columns = [i for i, f in enumerate(fields_names)
+            if cls._personal_data_column(f.split('/'))]
+        if not columns or not records or not personal_data_hidden():
+            return super().export_data(records, fields_names, header=header)
+        with without_check_access():
+            personal = set(cls.search([
+                        ('id', 'in', [r.id for r in records]),
+                        cls._personal_data_domain(),
+                        ], order=[]))
+        data = super().export_data([], fields_names, header=header)
+        for record in records:
+            rows = super().export_data([record], fields_names)
+            if record in personal:
+                for row in rows:
+                    for column in columns:
+                        row[column] = ''
+            data.extend(rows)
+        return data
+
+
+class PersonalDataMixin(PersonalDataExportMixin):
     """Hide the personal fields of the records of individuals from the users
-    without the group: blank in reads, not matched by searches or orders.
+    without the group: blank in reads and exports, not matched by searches
+    or orders.
 
     The records stay readable, so that the documents that refer to them
     (a purchase and its invoice address) keep working for every user."""
@@ -47,13 +99,7 @@ class PersonalDataMixin:
 
     @classmethod
     def _personal_data_fields(cls):
-        "Return the names of the fields that hold personal data"
-        return {'rec_name'}
-
-    @classmethod
-    def _personal_data_domain(cls):
-        "Return the domain of the records that hold personal data"
-        raise NotImplementedError
+        return super()._personal_data_fields() | {'rec_name'}
 
     @classmethod
     def _public_data_domain(cls):

@@ -624,6 +624,19 @@ class PartyUmkmTestCase(CompanyTestMixin, ModuleTestCase):
                     ['email', 'mobile'])
                 self.assertEqual(
                     {r['value'] for r in mechanism_rows}, {None})
+                exported = Party.export_data(Party.browse([person, cv]), [
+                        'name', 'addresses/street', 'contact_mechanisms/value',
+                        'identifiers/code', 'mobile'])
+                self.assertEqual(exported, [
+                        ["Ina Bria", '', '', '', ''],
+                        ['', '', '', '', ''],
+                        ["CV Tenun Ina", "Jl. Timor Raya 12", '+62380821234',
+                            '01.312.166.0-091.000', ''],
+                        ])
+                self.assertEqual(
+                    Address.export_data(
+                        Address.browse([address]), ['street', 'rec_name']),
+                    [['', '']])
                 for record in [nik, npwp]:
                     with self.assertRaises(AccessError):
                         Identifier.read([record.id], ['code'])
