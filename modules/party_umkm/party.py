@@ -15,7 +15,8 @@ from trytond.transaction import Transaction
 
 from .certificate import UMKM_CLASSES
 from .exceptions import SupplierProfileError
-from .personal_data import PersonalDataExportMixin, personal_data_hidden
+from .personal_data import (
+    PersonalDataExportMixin, PersonalDataMixin, personal_data_hidden)
 
 # PP 24/2018: the NIB of the OSS is 13 digits, without public check digit
 NIB_FORMAT = re.compile(r'^\d{13}$')
@@ -298,7 +299,7 @@ class Party(PersonalDataExportMixin, metaclass=PoolMeta):
         return super().copy(parties, default=default)
 
 
-class PartyIdentifier(metaclass=PoolMeta):
+class PartyIdentifier(PersonalDataMixin, metaclass=PoolMeta):
     __name__ = 'party.identifier'
     _history = True
     personal = fields.Boolean(
@@ -330,13 +331,23 @@ class PartyIdentifier(metaclass=PoolMeta):
         return False
 
     @classmethod
-    def search_domain(cls, domain, active_test=None, tables=None):
+    def _personal_data_fields(cls):
+        return super()._personal_data_fields() | {'code', 'code_compact'}
+
+    @classmethod
+    def _personal_data_domain(cls):
+        return [('personal', '=', True)]
+
+    @classmethod
+    def _public_data_domain(cls):
+        return [('personal', '=', False)]
+
+    @classmethod
+    def _uses_personal_data(cls, domain=None, order=None):
+        # a personal identifier is found by no search, even on its type,
         # also through the relations (party.identifiers.code, the party's
-        # rec_name), which the record rule does not reach
-        if personal_data_hidden():
-            domain = [domain, ('personal', '=', False)]
-        return super().search_domain(
-            domain, active_test=active_test, tables=tables)
+        # rec_name) where ModelSQL.search_domain applies no record rule
+        return True
 
     @fields.depends('type', 'party', 'code')
     def check_code(self):

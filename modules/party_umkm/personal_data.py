@@ -72,7 +72,7 @@ class PersonalDataExportMixin:
             if cls._personal_data_column(f.split('/'))]
         if not columns or not records or not personal_data_hidden():
             return super().export_data(records, fields_names, header=header)
-        with without_check_access():
+        with Transaction().set_user(0), without_check_access():
             personal = set(cls.search([
                         ('id', 'in', [r.id for r in records]),
                         cls._personal_data_domain(),
@@ -143,7 +143,7 @@ class PersonalDataMixin(PersonalDataExportMixin):
             in cls._personal_data_fields()}
         if (names and result and Transaction().check_access
                 and personal_data_hidden()):
-            with without_check_access():
+            with Transaction().set_user(0), without_check_access():
                 personal = set(map(int, cls.search([
                                 ('id', 'in', [r['id'] for r in result]),
                                 cls._personal_data_domain(),

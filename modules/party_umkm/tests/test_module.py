@@ -4,7 +4,6 @@ import datetime as dt
 from decimal import Decimal
 
 from trytond.exceptions import UserError
-from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.party.exceptions import InvalidIdentifierCode
@@ -637,9 +636,10 @@ class PartyUmkmTestCase(CompanyTestMixin, ModuleTestCase):
                     Address.export_data(
                         Address.browse([address]), ['street', 'rec_name']),
                     [['', '']])
-                for record in [nik, npwp]:
-                    with self.assertRaises(AccessError):
-                        Identifier.read([record.id], ['code'])
+                self.assertEqual(
+                    [(r['type'], r['code']) for r in Identifier.read(
+                            [nik.id, npwp.id], ['type', 'code'])],
+                    [('id_nik', None), ('id_vat', None)])
                 with self.assertRaises(UserError):
                     Identifier.write([nik], {'code': '5301015505800002'})
 
