@@ -13,6 +13,8 @@ from trytond.transaction import Transaction
 
 from party_umkm.certificate import compact_number, document_name
 from party_umkm.exceptions import CertificateGatingError
+from party_umkm.tests.tools import (
+    individual_supplier_values, personal_data_searches)
 
 
 class PartyUmkmTestCase(CompanyTestMixin, ModuleTestCase):
@@ -430,36 +432,14 @@ class PartyUmkmTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(revoked.state, 'expired')
 
     def _setup_personal_data(self):
-        """Create an individual supplier with a NIK and its NPWP, a home
-        address, a mobile and an e-mail; a CV with its NPWP and address;
-        a clerk and an officer of the group UMKM Personal Data"""
+        """Create an individual supplier (tools.individual_supplier_values);
+        a CV with its NPWP, address and phone; a clerk and an officer of
+        the group UMKM Personal Data"""
         pool = Pool()
         Party = pool.get('party.party')
         User = pool.get('res.user')
         ModelData = pool.get('ir.model.data')
-        person, cv = Party.create([{
-                    'name': "Ina Bria",
-                    'umkm_supplier': True,
-                    'umkm_legal_form': 'individual',
-                    'identifiers': [('create', [{
-                                    'type': 'id_nik',
-                                    'code': '5301015505800001',
-                                    }, {
-                                    'type': 'id_vat',
-                                    'code': '5301015505800001',
-                                    }])],
-                    'addresses': [('create', [{
-                                    'street': "Jl. Oelamasi 7",
-                                    'postal_code': '85361',
-                                    }])],
-                    'contact_mechanisms': [('create', [{
-                                    'type': 'mobile',
-                                    'value': '+6281237001234',
-                                    }, {
-                                    'type': 'email',
-                                    'value': 'ina.bria@example.com',
-                                    }])],
-                    }, {
+        person, cv = Party.create([individual_supplier_values(), {
                     'name': "CV Tenun Ina",
                     'umkm_supplier': True,
                     'umkm_legal_form': 'cv',
@@ -518,43 +498,6 @@ class PartyUmkmTestCase(CompanyTestMixin, ModuleTestCase):
                 self.assertNotIn('5301019999800001', cm.exception.message)
                 self.assertNotIn('530101', str(cm.exception))
 
-    def _personal_searches(self):
-        """Return the searches (model, domain, count) of a NIK or a contact
-        and how many records they find with access to personal data"""
-        nik = '5301015505800001'
-        return [
-            ('party.identifier', [('code', '=', nik)], 2),
-            ('party.identifier', [('code', 'like', '5301%')], 2),
-            ('party.identifier', [('rec_name', 'ilike', '%0155%')], 2),
-            ('party.identifier', [('type', '=', 'id_nik')], 1),
-            ('party.party', [('identifiers.code', '=', nik)], 1),
-            ('party.party', [('identifiers.code', 'like', '53010%')], 1),
-            ('party.party', [('identifiers.code_compact', 'like', '5%')], 1),
-            ('party.party', [('identifiers', 'where', [
-                            ('code', 'like', '53%')])], 1),
-            ('party.party', [('identifiers', 'ilike', '%5505%')], 1),
-            ('party.party', [('tax_identifier.code', '=', nik)], 1),
-            ('party.party', [('tax_identifier', 'ilike', '53%')], 1),
-            ('party.party', [('rec_name', '=', nik)], 1),
-            ('party.party', [('rec_name', 'ilike', '%530101550%')], 1),
-            ('party.party', [
-                    ('contact_mechanisms.value', 'like', '+6281%')], 1),
-            ('party.party', [('rec_name', 'ilike', '%ina.bria%')], 1),
-            ('party.party', [
-                    ('addresses.street', 'ilike', '%oelamasi%')], 1),
-            ('party.party', [('addresses.postal_code', '=', '85361')], 1),
-            ('party.address', [('street', 'ilike', '%oelamasi%')], 1),
-            ('party.address', [('rec_name', 'ilike', '%oelamasi%')], 1),
-            ('party.address', [('party.identifiers.code', '=', nik)], 1),
-            ('party.contact_mechanism', [('value', 'like', '+6281%')], 1),
-            ('party.contact_mechanism', [
-                    ('rec_name', 'ilike', '%bria@%')], 1),
-            ('party.contact_mechanism', [
-                    ('party.identifiers.code', 'like', '5301%'),
-                    ('type', '=', 'mobile'),
-                    ], 1),
-            ]
-
     @with_transaction()
     def test_personal_data_hidden(self):
         "Test a user without the group finds and reads no personal data"
@@ -564,7 +507,7 @@ class PartyUmkmTestCase(CompanyTestMixin, ModuleTestCase):
         Address = pool.get('party.address')
         Mechanism = pool.get('party.contact_mechanism')
         person, cv, clerk, officer = self._setup_personal_data()
-        searches = self._personal_searches()
+        searches = personal_data_searches()
         nik, npwp = person.identifiers
         address, = person.addresses
 
