@@ -133,7 +133,9 @@ def demo_server(demo_database, tmp_path_factory):
     url = f'http://127.0.0.1:{port}'
     with open(log_path, 'w') as log:
         process = subprocess.Popen(
-            [_trytond(), '-c', config_file, str(listen), '-d', name],
+            # the logging of `make demo`: every call at INFO level
+            [_trytond(), '-c', config_file, str(listen), '-d', name,
+                '--logconf', os.path.join(ROOT, 'config', 'logging.conf')],
             env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL)
     try:

@@ -4,9 +4,30 @@
 person, and the addresses and contact mechanisms of the suppliers that are
 individuals are readable and searchable only by the group UMKM Personal
 Data (see doc/personal_data.rst)."""
+import logging
+import re
+
 from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
+
+# the form of a NIK, or of the 16-digit NPWP of a person, valid or mistyped
+_NIK = re.compile(r'(?<!\d)[1-9]\d{15}(?!\d)')
+
+
+class NIKLogFilter(logging.Filter):
+    """Mask the NIK in the log of the RPC calls: at INFO level trytond logs
+    the arguments of each call, a search or a create by NIK with it"""
+
+    def filter(self, record):
+        message = record.getMessage()
+        masked = _NIK.sub(lambda m: '*' * len(m.group()), message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+logging.getLogger('trytond.protocols.dispatcher').addFilter(NIKLogFilter())
 
 
 def personal_data_hidden():

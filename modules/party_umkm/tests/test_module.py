@@ -586,5 +586,28 @@ class PartyUmkmTestCase(CompanyTestMixin, ModuleTestCase):
                 with self.assertRaises(UserError):
                     Identifier.write([nik], {'code': '5301015505800002'})
 
+    @with_transaction()
+    def test_personal_identifier_history(self):
+        "Test the history of a NIK is personal data too"
+        pool = Pool()
+        Identifier = pool.get('party.identifier')
+        person, _, clerk, officer = self._setup_personal_data()
+        nik = [i for i in person.identifiers if i.type == 'id_nik'][0]
+        nik.code = '5301015505800002'
+        nik.save()
+        self.assertTrue(Identifier._history)
+
+        for user, expected in [(clerk, 0), (officer, 1)]:
+            with Transaction().set_user(user.id), \
+                    Transaction().set_context(
+                        _check_access=True, _datetime=nik.write_date):
+                with self.subTest(user=user.login):
+                    code, = [r['code'] for r in Identifier.read(
+                            [nik.id], ['code'])]
+                    self.assertEqual(code is not None, bool(expected))
+                    self.assertEqual(Identifier.search(
+                            [('code', 'like', '5301%'),
+                                ('type', '=', 'id_nik')],
+                            count=True), expected)
 
 del ModuleTestCase
