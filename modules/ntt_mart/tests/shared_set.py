@@ -79,8 +79,7 @@ def activate_shared_set():
 
 def copy_shared_set(name, directory=None):
     """Create the database name as a copy of the shared activated database:
-    in directory on SQLite; on PostgreSQL from the template database
-    (DB_CACHE=postgresql://) or by restoring the dump of DB_CACHE=<dir>"""
+    in directory on SQLite, from the template database on PostgreSQL"""
     import shutil
 
     from trytond import backend
@@ -92,23 +91,13 @@ def copy_shared_set(name, directory=None):
         test_tryton.DB_CACHE, SHARED_CACHE_NAME)
     if backend.name == 'sqlite':
         shutil.copyfile(cache, os.path.join(directory, f'{name}.sqlite'))
-        return
-    from trytond.transaction import Transaction
-    from_template = cache.startswith('postgresql://')
-    with Transaction().start(
-            None, 0, close=True, autocommit=True) as transaction:
-        if from_template:
-            transaction.database.create(transaction.connection, name,
-                cache[len(test_tryton.DB_CACHE) + 1:])
-        else:
-            transaction.database.create(transaction.connection, name)
-    if not from_template:
-        # DB_CACHE=<dir> holds the shared set as a pg_dump directory
-        import subprocess
-        options, env = test_tryton._pg_options()
-        subprocess.run(['pg_restore', '-d', name, '-j',
-                test_tryton.DB_CACHE_JOBS, *options, cache],
-            env=env, check=True)
+    else:
+        from trytond.transaction import Transaction
+        template = cache[len(test_tryton.DB_CACHE) + 1:]
+        with Transaction().start(
+                None, 0, close=True, autocommit=True) as transaction:
+            transaction.database.create(
+                transaction.connection, name, template)
 
 
 def activate_module(modules, lang='en'):
