@@ -1,14 +1,20 @@
 # This file is part of NTT Mart ERP.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """A demo database built once per run by scripts/setup_database.py, for the
-tests of the set-up script and of the web client.
+tests of the set-up script, of the web client and over RPC, and one trytond
+serving it.
 
 It starts as a copy of the run's shared activated database
 (ntt_mart/tests/shared_set.py), so the script sets up the company, outlets
 and users without activating the modules a second time."""
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 import uuid
 
 import pytest
@@ -18,8 +24,11 @@ from trytond import backend, config
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, 'scripts', 'setup_database.py')
+SAO_ROOT = os.path.join(ROOT, 'var', 'sao')
 PASSWORD = 'kupang-demo-53'
 SETUP_TIMEOUT = 900
+# seconds for trytond to answer
+SERVER_TIMEOUT = 60
 
 
 class DemoDatabase:
@@ -84,3 +93,75 @@ def demo_database(tmp_path_factory):
     finally:
         if drop:
             drop()
+
+
+def _free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def _trytond():
+    trytond = os.path.join(os.path.dirname(sys.executable), 'trytond')
+    if not os.path.exists(trytond):
+        trytond = shutil.which('trytond')
+    return trytond
+
+
+@pytest.fixture(scope='session')
+def demo_server(demo_database, tmp_path_factory):
+    """Serve the demo database (and sao, when var/sao holds it) with trytond
+    on a free loopback port; yield the base URL, the database name and the
+    path of the server log"""
+    name, config_file = demo_database.name, demo_database.config_file
+    env = dict(demo_database.env, TRYTOND_WEB__ROOT=SAO_ROOT)
+    directory = tmp_path_factory.mktemp('demo_server')
+    port = _free_port()
+    # the -c file's [web] listen (127.0.0.1:8000 / 0.0.0.0:8000) overrides
+    # TRYTOND_WEB__LISTEN: a second configuration file overrides it
+    listen = directory / 'listen.conf'
+    text = f'[web]\nlisten = 127.0.0.1:{port}\n'
+    if backend.name == 'postgresql':
+        # sao's login dialog asks common.db.list, which queries every
+        # database of the PostgreSQL server and waits on the locks of any
+        # other run (a module update): the login then hangs.  Without the
+        # list, the test types the database name like a person would.
+        text += '[database]\nlist = False\n'
+    listen.write_text(text)
+    env = dict(env, TRYTOND_WEB__LISTEN=f'127.0.0.1:{port}')
+    log_path = directory / 'trytond.log'
+    url = f'http://127.0.0.1:{port}'
+    with open(log_path, 'w') as log:
+        process = subprocess.Popen(
+            # the logging of `make demo`: every call at INFO level
+            [_trytond(), '-c', config_file, str(listen), '-d', name,
+                '--logconf', os.path.join(ROOT, 'config', 'logging.conf')],
+            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + SERVER_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"trytond exited with {process.returncode}:\n"
+                    + log_path.read_text()[-3000:])
+            try:
+                with urllib.request.urlopen(url + '/', timeout=5) as answer:
+                    if answer.status == 200:
+                        break
+            except urllib.error.HTTPError:
+                # it answers, without a web client to serve
+                break
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"trytond did not answer on {url} within "
+                    f"{SERVER_TIMEOUT} s:\n" + log_path.read_text()[-3000:])
+            time.sleep(0.5)
+        yield url, name, log_path
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)

@@ -16,17 +16,10 @@ printed; see them with ``pytest -s``).
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 
 import pytest
-
-from trytond import backend
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAO_ROOT = os.path.join(ROOT, 'var', 'sao')
@@ -38,8 +31,6 @@ CHROMIUM_ARGS = [
     ]
 PASSWORD = 'kupang-demo-53'
 
-# bounds (seconds) of each wait
-SERVER_TIMEOUT = 60
 # milliseconds, for playwright
 UI_TIMEOUT = 30_000
 
@@ -72,74 +63,9 @@ def browser_available():
 
 
 @pytest.fixture(scope='module')
-def demo(browser_available, demo_database):
-    "The demo database of the run (tests/conftest.py): name, config, env"
-    env = dict(demo_database.env, TRYTOND_WEB__ROOT=SAO_ROOT)
-    return demo_database.name, demo_database.config_file, env
-
-
-def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-def _trytond():
-    trytond = os.path.join(os.path.dirname(sys.executable), 'trytond')
-    if not os.path.exists(trytond):
-        trytond = shutil.which('trytond')
-    return trytond
-
-
-@pytest.fixture(scope='module')
-def server(demo, tmp_path_factory):
-    "Serve the demo database and sao; yield the base URL and the database"
-    name, config_file, env = demo
-    directory = tmp_path_factory.mktemp('browser_server')
-    port = _free_port()
-    # the -c file's [web] listen (127.0.0.1:8000 / 0.0.0.0:8000) overrides
-    # TRYTOND_WEB__LISTEN: a second configuration file overrides it
-    listen = directory / 'listen.conf'
-    text = f'[web]\nlisten = 127.0.0.1:{port}\n'
-    if backend.name == 'postgresql':
-        # sao's login dialog asks common.db.list, which queries every
-        # database of the PostgreSQL server and waits on the locks of any
-        # other run (a module update): the login then hangs.  Without the
-        # list, the test types the database name like a person would.
-        text += '[database]\nlist = False\n'
-    listen.write_text(text)
-    env = dict(env, TRYTOND_WEB__LISTEN=f'127.0.0.1:{port}')
-    log_path = directory / 'trytond.log'
-    url = f'http://127.0.0.1:{port}'
-    with open(log_path, 'w') as log:
-        process = subprocess.Popen(
-            [_trytond(), '-c', config_file, str(listen), '-d', name],
-            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + SERVER_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"trytond exited with {process.returncode}:\n"
-                    + log_path.read_text()[-3000:])
-            try:
-                with urllib.request.urlopen(url + '/', timeout=5) as answer:
-                    if answer.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"trytond did not answer on {url} within "
-                    f"{SERVER_TIMEOUT} s:\n" + log_path.read_text()[-3000:])
-            time.sleep(0.5)
-        yield url, name, log_path
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+def server(browser_available, demo_server):
+    "The trytond of the run serving the demo database and sao"
+    return demo_server
 
 
 @pytest.fixture(scope='module')

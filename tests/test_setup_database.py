@@ -49,7 +49,7 @@ def test_setup_database_twice(demo_database):
         'companies': [('Asia/Makassar', 'IDR')],
         'accounts': 1,
         'periods': 12,
-        'users': ['admin', 'kupang', 'provinsi'],
+        'users': ['admin', 'kupang', 'provinsi', 'sertifikasi'],
         'payment_methods': ['QRIS', 'Transfer Bank', 'Tunai Gerai'],
         'till_methods': ['QRIS', 'Tunai'],
         'host_share_account': [('61210',)],

@@ -267,8 +267,9 @@ def setup_admin(password, email=None, config=None):
 
 
 def setup_users(password, config=None):
-    """Create the demo users: a clerk of the Kota Kupang outlet and a
-    province analyst, in Indonesian when it is loaded"""
+    """Create the demo users: a clerk of the Kota Kupang outlet, a
+    province analyst and a certification officer who sees the personal data
+    of individual suppliers, in Indonesian when it is loaded"""
     Group = Model.get('res.group', config=config)
     Lang = Model.get('ir.lang', config=config)
     Location = Model.get('stock.location', config=config)
@@ -287,6 +288,8 @@ def setup_users(password, config=None):
                 ['Stock', 'Outlet Staff'], [outlet]),
             ('provinsi', "Analis Provinsi NTT",
                 ['Stock', 'Province Staff'], []),
+            ('sertifikasi', "Petugas Sertifikasi UMKM",
+                ['Certification Officer', 'UMKM Personal Data'], []),
             ]:
         found = User.find([('login', '=', login)])
         if found:

@@ -2,15 +2,21 @@
 # this repository contains the full copyright notices and license terms.
 import re
 
+from sql import Null
+from sql.functions import CharLength
 from stdnum.id import npwp
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, fields
+from trytond.modules.party.exceptions import InvalidIdentifierCode
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.transaction import Transaction
 
 from .certificate import UMKM_CLASSES
 from .exceptions import SupplierProfileError
+from .personal_data import (
+    PersonalDataExportMixin, PersonalDataMixin, personal_data_hidden)
 
 # PP 24/2018: the NIB of the OSS is 13 digits, without public check digit
 NIB_FORMAT = re.compile(r'^\d{13}$')
@@ -44,6 +50,18 @@ def npwp_forms(value):
     return [value]
 
 
+def is_personal_identifier(type_, code):
+    """Return whether the identifier of type_ with code is personal data: a
+    NIK, or a 16-digit NPWP that is not 0 and the 15 digits of an entity,
+    which since 2024 (PMK 112/2022) is the NIK of the person"""
+    if type_ == 'id_nik':
+        return True
+    if type_ == 'id_vat' and isinstance(code, str):
+        code = npwp.compact(code)
+        return len(code) == 16 and not code.startswith('0')
+    return False
+
+
 def format_npwp(value):
     """Return the NPWP as the tax office writes it: the 15-digit number with
     the dots and dash of its mask, the 16-digit number (since 2024, PER-06/
@@ -54,8 +72,9 @@ def format_npwp(value):
     return npwp.format(value)
 
 
-class Party(metaclass=PoolMeta):
+class Party(PersonalDataExportMixin, metaclass=PoolMeta):
     __name__ = 'party.party'
+    _history = True
 
     _umkm_states = {
         'invisible': ~Eval('umkm_supplier', False),
@@ -149,8 +168,31 @@ class Party(metaclass=PoolMeta):
                 p.annual_turnover, p.business_capital)
             for p in parties}
 
+    @property
+    def holds_personal_data(self):
+        "Whether the party is a person: its addresses and contacts are private"
+        # keep in line with _personal_data_domain
+        return self.umkm_legal_form == 'individual'
+
+    @classmethod
+    def _personal_data_domain(cls):
+        "Return the domain of the parties that hold personal data"
+        return [('umkm_legal_form', '=', 'individual')]
+
+    @classmethod
+    def _personal_data_fields(cls):
+        return super()._personal_data_fields() | {
+            'phone', 'mobile', 'fax', 'email', 'website'}
+
+    def get_contact_mechanism(self, name):
+        if self.holds_personal_data and personal_data_hidden():
+            return ''
+        return super().get_contact_mechanism(name)
+
     @classmethod
     def search_rec_name(cls, name, clause):
+        # the identifiers of personal data are not matched for the users
+        # without the group: PartyIdentifier.search_domain
         domain = super().search_rec_name(name, clause)
         _, operator, operand, *extra = clause
         # an NPWP is found under its 15- and its 16-digit form
@@ -257,8 +299,69 @@ class Party(metaclass=PoolMeta):
         return super().copy(parties, default=default)
 
 
-class PartyIdentifier(metaclass=PoolMeta):
+class PartyIdentifier(PersonalDataMixin, metaclass=PoolMeta):
     __name__ = 'party.identifier'
+    _history = True
+    personal = fields.Boolean(
+        "Personal Data", readonly=True,
+        help="Checked for a NIK and for the 16-digit NPWP of a person, "
+        "which only the group UMKM Personal Data can see and search.")
+
+    @classmethod
+    def __register__(cls, module_name):
+        cursor = Transaction().connection.cursor()
+        table = cls.__table__()
+        table_h = cls.__table_handler__(module_name)
+        fill_personal = not table_h.column_exist('personal')
+
+        super().__register__(module_name)
+
+        if fill_personal:
+            code = table.code_compact
+            cursor.execute(*table.update([table.personal], [True],
+                    where=(table.type == 'id_nik')
+                    | ((table.type == 'id_vat')
+                        & (CharLength(code) == 16)
+                        & ~code.like('0%'))))
+            cursor.execute(*table.update([table.personal], [False],
+                    where=table.personal == Null))
+
+    @classmethod
+    def default_personal(cls):
+        return False
+
+    @classmethod
+    def _personal_data_fields(cls):
+        return super()._personal_data_fields() | {'code', 'code_compact'}
+
+    @classmethod
+    def _personal_data_domain(cls):
+        return [('personal', '=', True)]
+
+    @classmethod
+    def _public_data_domain(cls):
+        return [('personal', '=', False)]
+
+    @classmethod
+    def _uses_personal_data(cls, domain=None, order=None):
+        # a personal identifier is found by no search, even on its type,
+        # also through the relations (party.identifiers.code, the party's
+        # rec_name) where ModelSQL.search_domain applies no record rule
+        return True
+
+    @fields.depends('type', 'party', 'code')
+    def check_code(self):
+        try:
+            super().check_code()
+        except InvalidIdentifierCode:
+            if not is_personal_identifier(self.type, self.code):
+                raise
+            # the message must not echo the number into logs and screens
+            party = (self.party.rec_name
+                if self.party and self.party.id >= 0 else '')
+            raise InvalidIdentifierCode(gettext(
+                    'party_umkm.msg_identifier_invalid_personal',
+                    type=self.type_string, party=party)) from None
 
     def _format_npwp(self, code):
         "Return code formatted if it is a valid NPWP, unchanged otherwise"
@@ -286,6 +389,10 @@ class PartyIdentifier(metaclass=PoolMeta):
             values['code'] = formatted
         else:
             values.pop('code', None)
+        personal = is_personal_identifier(
+            getattr(self, 'type', None), formatted)
+        if personal != getattr(self, 'personal', None):
+            values['personal'] = personal
         return values
 
 

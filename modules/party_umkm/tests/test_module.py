@@ -3,13 +3,18 @@
 import datetime as dt
 from decimal import Decimal
 
+from trytond.exceptions import UserError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
+from trytond.modules.party.exceptions import InvalidIdentifierCode
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 from party_umkm.certificate import compact_number, document_name
 from party_umkm.exceptions import CertificateGatingError
+from party_umkm.tests.tools import (
+    individual_supplier_values, personal_data_searches)
 
 
 class PartyUmkmTestCase(CompanyTestMixin, ModuleTestCase):
@@ -426,5 +431,183 @@ class PartyUmkmTestCase(CompanyTestMixin, ModuleTestCase):
             Certificate.reinstate([revoked])
             self.assertEqual(revoked.state, 'expired')
 
+    def _setup_personal_data(self):
+        """Create an individual supplier (tools.individual_supplier_values);
+        a CV with its NPWP, address and phone; a clerk and an officer of
+        the group UMKM Personal Data"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        person, cv = Party.create([individual_supplier_values(), {
+                    'name': "CV Tenun Ina",
+                    'umkm_supplier': True,
+                    'umkm_legal_form': 'cv',
+                    'identifiers': [('create', [{
+                                    'type': 'id_vat',
+                                    'code': '013121660091000',
+                                    }])],
+                    'addresses': [('create', [{
+                                    'street': "Jl. Timor Raya 12",
+                                    }])],
+                    'contact_mechanisms': [('create', [{
+                                    'type': 'phone',
+                                    'value': '+62380821234',
+                                    }])],
+                    }])
+        group = ModelData.get_id('party_umkm', 'group_personal_data')
+        clerk, officer = User.create([{
+                    'name': "Clerk", 'login': 'clerk',
+                    }, {
+                    'name': "Officer", 'login': 'officer',
+                    'groups': [('add', [group])],
+                    }])
+        return person, cv, clerk, officer
+
+    @with_transaction()
+    def test_personal_identifiers(self):
+        "Test a NIK and the NPWP of a person are personal data"
+        pool = Pool()
+        Identifier = pool.get('party.identifier')
+        person, cv, _, _ = self._setup_personal_data()
+        self.assertEqual(
+            sorted((i.type, i.personal) for i in person.identifiers),
+            [('id_nik', True), ('id_vat', True)])
+        npwp, = cv.identifiers
+        self.assertFalse(npwp.personal)
+
+        npwp.code = '0013121660091000'
+        npwp.save()
+        self.assertFalse(npwp.personal)
+        npwp.code = '5301015505800002'
+        npwp.save()
+        self.assertTrue(npwp.personal)
+        npwp.type = None
+        npwp.save()
+        self.assertFalse(npwp.personal)
+
+        # the message of an invalid NIK does not echo it
+        for type_ in ['id_nik', 'id_vat']:
+            with self.subTest(type=type_):
+                with self.assertRaises(InvalidIdentifierCode) as cm:
+                    Identifier.create([{
+                                'party': person.id,
+                                'type': type_,
+                                'code': '5301019999800001',
+                                }])
+                self.assertNotIn('5301019999800001', cm.exception.message)
+                self.assertNotIn('530101', str(cm.exception))
+
+    @with_transaction()
+    def test_personal_data_hidden(self):
+        "Test a user without the group finds and reads no personal data"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Identifier = pool.get('party.identifier')
+        Address = pool.get('party.address')
+        Mechanism = pool.get('party.contact_mechanism')
+        person, cv, clerk, officer = self._setup_personal_data()
+        searches = personal_data_searches()
+        nik, npwp = person.identifiers
+        address, = person.addresses
+
+        for user, expected in [(clerk, 0), (officer, 1)]:
+            with Transaction().set_user(user.id), \
+                    Transaction().set_context(_check_access=True):
+                for model, domain, count in searches:
+                    with self.subTest(user=user.login, domain=domain):
+                        self.assertEqual(
+                            pool.get(model).search(domain, count=True),
+                            count * expected)
+                # the entity's NPWP and address stay visible to all
+                for domain in [
+                        [('rec_name', '=', '013121660091000')],
+                        [('identifiers.code', 'like', '01.312%')],
+                        [('addresses.street', 'ilike', '%timor raya%')],
+                        [('contact_mechanisms.value', '=', '+62380821234')],
+                        ]:
+                    with self.subTest(user=user.login, domain=domain):
+                        self.assertEqual(Party.search(domain), [cv])
+                self.assertEqual(
+                    Party.search([('name', '=', "Ina Bria")]), [person])
+                # the order on a personal field places no hidden value
+                self.assertEqual(len(Address.search(
+                            [('party', 'in', [person.id, cv.id])],
+                            order=[('street_unstructured', 'ASC')])),
+                    1 + expected)
+
+                row, = Party.read([person.id], [
+                        'identifiers', 'tax_identifier', 'mobile', 'email',
+                        'addresses', 'contact_mechanisms'])
+                address_row, = Address.read(
+                    [address.id], ['street', 'postal_code', 'rec_name',
+                        'full_address', 'city'])
+                mechanism_rows = Mechanism.read(
+                    row['contact_mechanisms'], ['value', 'rec_name', 'type'])
+                if expected:
+                    self.assertEqual(len(row['identifiers']), 2)
+                    self.assertEqual(row['mobile'], '+6281237001234')
+                    self.assertEqual(address_row['street'], "Jl. Oelamasi 7")
+                    self.assertEqual(
+                        Identifier.read([nik.id], ['code'])[0]['code'],
+                        '5301015505800001')
+                    continue
+                self.assertEqual(list(row['identifiers']), [])
+                self.assertIsNone(row['tax_identifier'])
+                self.assertEqual((row['mobile'], row['email']), ('', ''))
+                self.assertEqual(list(row['addresses']), [address.id])
+                self.assertEqual(
+                    [address_row[f] for f in [
+                            'street', 'postal_code', 'full_address']],
+                    [None, None, None])
+                self.assertNotIn('Oelamasi', address_row['rec_name'])
+                self.assertEqual(
+                    sorted(r['type'] for r in mechanism_rows),
+                    ['email', 'mobile'])
+                self.assertEqual(
+                    {r['value'] for r in mechanism_rows}, {None})
+                exported = Party.export_data(Party.browse([person, cv]), [
+                        'name', 'addresses/street', 'contact_mechanisms/value',
+                        'identifiers/code', 'mobile'])
+                self.assertEqual(exported, [
+                        ["Ina Bria", '', '', '', ''],
+                        ['', '', '', '', ''],
+                        ["CV Tenun Ina", "Jl. Timor Raya 12", '+62380821234',
+                            '01.312.166.0-091.000', ''],
+                        ])
+                self.assertEqual(
+                    Address.export_data(
+                        Address.browse([address]), ['street', 'rec_name']),
+                    [['', '']])
+                self.assertEqual(
+                    [(r['type'], r['code']) for r in Identifier.read(
+                            [nik.id, npwp.id], ['type', 'code'])],
+                    [('id_nik', None), ('id_vat', None)])
+                with self.assertRaises(UserError):
+                    Identifier.write([nik], {'code': '5301015505800002'})
+
+    @with_transaction()
+    def test_personal_identifier_history(self):
+        "Test the history of a NIK is personal data too"
+        pool = Pool()
+        Identifier = pool.get('party.identifier')
+        person, _, clerk, officer = self._setup_personal_data()
+        nik = [i for i in person.identifiers if i.type == 'id_nik'][0]
+        nik.code = '5301015505800002'
+        nik.save()
+        self.assertTrue(Identifier._history)
+
+        for user, expected in [(clerk, 0), (officer, 1)]:
+            with Transaction().set_user(user.id), \
+                    Transaction().set_context(
+                        _check_access=True, _datetime=nik.write_date):
+                with self.subTest(user=user.login):
+                    code, = [r['code'] for r in Identifier.read(
+                            [nik.id], ['code'])]
+                    self.assertEqual(code is not None, bool(expected))
+                    self.assertEqual(Identifier.search(
+                            [('code', 'like', '5301%'),
+                                ('type', '=', 'id_nik')],
+                            count=True), expected)
 
 del ModuleTestCase
