@@ -124,16 +124,18 @@ def nib(importer, value):
     return value or None
 
 
-def stdnum_check(module, label):
-    "Return a parser checking the identifier with the python-stdnum module"
+def stdnum_check(module, label, personal=False):
+    """Return a parser checking the identifier with the python-stdnum module;
+    the error report never repeats a personal number (UU 27/2022)"""
     def parse(importer, value):
         if not value:
             return None
         try:
             return module.validate(value)
         except module.ValidationError as error:
+            shown = '' if personal else f' "{value}"'
             raise RowError(
-                f'{label} "{value}" is not valid: {error}') from error
+                f'{label}{shown} is not valid: {error}') from error
     return parse
 
 
@@ -292,7 +294,7 @@ class SupplierImporter(Importer):
             field='umkm_legal_form'),
         Column('npwp', stdnum_check(npwp, 'NPWP'), field='identifiers',
             lookup=True),
-        Column('nik', stdnum_check(nik, 'NIK'), field='identifiers',
+        Column('nik', stdnum_check(nik, 'NIK', personal=True), field='identifiers',
             lookup=True),
         Column('regency_code', field='origin_regency', lookup=True),
         Column('district', field='origin_district'),

@@ -135,7 +135,11 @@ def test_personal_data_hidden(clients, supplier, login):
 def test_personal_data_allowed(clients, supplier, login):
     "The certification officer and the admin find and read personal data"
     found, expected = search_counts(clients[login])
-    assert found == expected
+    # the demo database is shared with other tests (the CSV import adds
+    # suppliers with identifiers): each search finds at least the supplier's
+    admin, _ = search_counts(clients['admin'])
+    assert found == admin
+    assert {d: min(c, expected[d]) for d, c in found.items()} == expected
     client = clients[login]
 
     party, = client.model('party.party', 'read', [supplier['id']],
