@@ -301,9 +301,12 @@ class CreateOutlet(Wizard):
         # warehouse domains, so the warehouse refers only to saved records
         children = [
             Location(
-                name=gettext(f'stock_regency.msg_location_{field}'),
+                name=gettext(f'stock_regency.msg_location_{field}',
+                    outlet=start.name),
+                code=self.location_code(suffix),
                 type='storage')
-            for field in ['input', 'output', 'storage']]
+            for field, suffix in [
+                ('input', 'IN'), ('output', 'OUT'), ('storage', 'STO')]]
         lost_found = Location(
             name=gettext('stock_regency.msg_location_lost_found',
                 warehouse=start.name),
@@ -339,7 +342,9 @@ class CreateOutlet(Wizard):
         for child in children:
             child.parent = warehouse
         picking = Location(
-            name=gettext('stock_regency.msg_location_picking'),
+            name=gettext('stock_regency.msg_location_picking',
+                outlet=start.name),
+            code=self.location_code('PIC'),
             type='storage', parent=storage)
         Location.save(children + [picking])
         warehouse.picking_location = picking
@@ -357,6 +362,12 @@ class CreateOutlet(Wizard):
                         'lead_time': start.lead_time,
                         }])
         return warehouse
+
+    def location_code(self, suffix):
+        """Return the code of a location of the new outlet: the outlet's code
+        with the suffix, so that every picker tells the outlets apart"""
+        if self.start.code:
+            return f'{self.start.code}-{suffix}'
 
     def do_open_(self, action):
         action['res_id'] = [self.outlet.id]
