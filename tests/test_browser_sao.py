@@ -232,7 +232,7 @@ def test_regency_outlets_in_web_client(server, browser_context,
         page.goto(f'{url}/#{database}', timeout=UI_TIMEOUT)
 
         login(page, database, 'kupang')
-        assert 'Staf Gerai Kota Kupang' in page.locator(
+        assert 'Manajer Gerai Kota Kupang' in page.locator(
             '#user-preferences').inner_text()
         check_regency_outlets(
             page, 'Gerai Kabupaten', ['Kode', 'Nama', 'Kabupaten/Kota'],

@@ -8,6 +8,7 @@ missing, so the set-up script can run again on the same database.
 import datetime as dt
 
 from proteus import Model, Wizard
+from proteus import config as pconfig
 
 from account_id.tests.tools import (
     create_chart, create_fiscalyear, create_idr, create_payment_terms,
@@ -266,13 +267,30 @@ def setup_admin(password, email=None, config=None):
     return admin
 
 
+# The demo users: one per role (res.role of roles.xml), the outlet ones
+# working at NTT Mart Kota Kupang
+DEMO_USERS = [
+    ('kasir', "Kasir Gerai Kota Kupang", "Cashier", True),
+    ('kupang', "Manajer Gerai Kota Kupang", "Outlet Manager", True),
+    ('konsinyasi', "Petugas Konsinyasi Kota Kupang", "Consignment Officer",
+        True),
+    ('sertifikasi', "Petugas Sertifikasi UMKM", "Certification Officer",
+        False),
+    ('akuntan', "Akuntan NTT Mart", "Accountant", False),
+    ('provinsi', "Analis Provinsi NTT", "Province Analyst", False),
+    ('adminprov', "Administrator Provinsi NTT", "Province Administrator",
+        False),
+    ]
+
+
 def setup_users(password, config=None):
-    """Create the demo users: a clerk of the Kota Kupang outlet, a
-    province analyst and a certification officer who sees the personal data
-    of individual suppliers, in Indonesian when it is loaded"""
-    Group = Model.get('res.group', config=config)
+    """Create the demo users, one per role (cashier, outlet manager and
+    consignment officer of the Kota Kupang outlet, certification officer,
+    accountant, province analyst and administrator), in Indonesian when it
+    is loaded; a user that exists keeps its settings"""
     Lang = Model.get('ir.lang', config=config)
     Location = Model.get('stock.location', config=config)
+    Role = Model.get('res.role', config=config)
     User = Model.get('res.user', config=config)
     Company = Model.get('company.company', config=config)
     company, = Company.find([('party.name', '=', COMPANY_NAME)])
@@ -282,26 +300,22 @@ def setup_users(password, config=None):
             ('regency.kemendagri_code', '=', HUB_REGENCY),
             ('secondary_outlet', '=', False),
             ])
+    languages = Lang.find([('code', '=', 'id'), ('translatable', '=', True)])
     users = {}
-    for login, name, groups, outlets in [
-            ('kupang', "Staf Gerai Kota Kupang",
-                ['Stock', 'Outlet Staff'], [outlet]),
-            ('provinsi', "Analis Provinsi NTT",
-                ['Stock', 'Province Staff'], []),
-            ('sertifikasi', "Petugas Sertifikasi UMKM",
-                ['Certification Officer', 'UMKM Personal Data'], []),
-            ]:
+    for login, name, role, at_outlet in DEMO_USERS:
         found = User.find([('login', '=', login)])
         if found:
             users[login], = found
             continue
+        # the roles of roles.xml, by their English name
+        with (config or pconfig.get_config()).set_context(language='en'):
+            role, = Role.find([('name', '=', role)])
         user = User(name=name, login=login, password=password)
-        languages = Lang.find([
-                ('code', '=', 'id'), ('translatable', '=', True)])
         if languages:
             user.language, = languages
-        user.groups.extend(Group.find([('name', 'in', groups)]))
-        user.outlets.extend([Location(o.id) for o in outlets])
+        user.roles.new(role=role)
+        if at_outlet:
+            user.outlets.append(Location(outlet.id))
         user.companies.append(Company(company.id))
         user.company = Company(company.id)
         user.save()
