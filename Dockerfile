@@ -2,6 +2,10 @@
 FROM tryton/tryton:8.0
 
 USER root
+# printed documents (statements, receipts) are converted to PDF by LibreOffice
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libreoffice-writer-nogui \
+    && rm -rf /var/lib/apt/lists/*
 COPY . /opt/ntt-mart
 RUN pip3 install --no-cache-dir --break-system-packages /opt/ntt-mart \
     || pip3 install --no-cache-dir /opt/ntt-mart

@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 export TRYTOND_DATABASE__PATH := $(CURDIR)/var/db
 export TRYTOND_WEB__ROOT := $(CURDIR)/var/sao
 
-.PHONY: demo serve database test install sao clean
+.PHONY: demo serve database test install sao libreoffice clean
 
 demo: database serve
 
@@ -25,8 +25,12 @@ install: $(STAMP)
 sao:
 	scripts/install_sao.sh
 
+# PDF documents (LibreOffice, when this machine can install it)
+libreoffice:
+	scripts/install_libreoffice.sh
+
 # RESET=1 rebuilds the database from scratch
-database: install sao
+database: install sao libreoffice
 	$(BIN)/python scripts/setup_database.py --database $(DATABASE) \
 		$(if $(RESET),--reset)
 
