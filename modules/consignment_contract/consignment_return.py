@@ -13,10 +13,10 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
-from trytond.report import Report
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from .document import DocumentReport
 from .exceptions import ConsignmentReturnError
 
 
@@ -276,7 +276,7 @@ class ConsignmentReturnLine(ModelSQL, ModelView):
         return line
 
 
-class ReturnNote(Report):
+class ReturnNote(DocumentReport):
     "Consignment Return Note"
     __name__ = 'consignment.return.note'
 

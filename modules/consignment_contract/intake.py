@@ -6,12 +6,12 @@ from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
-from trytond.report import Report
 from trytond.transaction import Transaction
 
 from party_umkm.certificate import document_name
 
 from .contract import check_certificates
+from .document import DocumentReport
 from .exceptions import IntakeCancelError, IntakeError
 
 
@@ -502,7 +502,7 @@ class IntakeLine(ModelSQL, ModelView):
         return move
 
 
-class IntakeReceipt(Report):
+class IntakeReceipt(DocumentReport):
     "Consignment Intake Receipt"
     __name__ = 'consignment.intake.receipt'
 

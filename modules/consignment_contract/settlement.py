@@ -1,7 +1,5 @@
 # This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
 import datetime as dt
-import shlex
-import shutil
 from collections import defaultdict, namedtuple
 from decimal import Decimal
 
@@ -11,17 +9,16 @@ from sql.conditionals import Case, Coalesce
 from sql.functions import CurrentTimestamp
 
 from trytond import backend
-from trytond.config import config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.report import Report
 from trytond.tools import grouped_slice, sqlite_apply_types
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
+from .document import DocumentReport
 from .exceptions import (
     SettlementConcurrencyError, SettlementError, SettlementModifyError,
     SettlementDraftIntakeWarning)
@@ -1214,41 +1211,7 @@ class Settlement(Workflow, ModelSQL, ModelView):
         return result
 
 
-class PDFWhenLibreOffice:
-    """Convert the report to PDF (its action's extension) only when the
-    conversion command (LibreOffice's soffice by default) is installed;
-    otherwise keep the OpenDocument, without Tryton's retries and error"""
-
-    @classmethod
-    def _converter_available(cls):
-        command = config.get(
-            'report', 'convert_command', default='soffice')
-        return bool(shutil.which(shlex.split(command)[0]))
-
-    @classmethod
-    def convert(cls, report, data, *args, **kwargs):
-        output_format = report.extension or report.template_extension
-        if (output_format != report.template_extension
-                and not cls._converter_available()):
-            report = _Unconverted(report)
-        return super().convert(report, data, *args, **kwargs)
-
-
-class _Unconverted:
-    "A report action whose output is its template's format"
-
-    def __init__(self, report):
-        self._report = report
-
-    def __getattr__(self, name):
-        return getattr(self._report, name)
-
-    @property
-    def extension(self):
-        return self._report.template_extension
-
-
-class SettlementStatement(PDFWhenLibreOffice, Report):
+class SettlementStatement(DocumentReport):
     "Consignor Statement"
     __name__ = 'consignment.settlement.statement'
 
@@ -1256,8 +1219,6 @@ class SettlementStatement(PDFWhenLibreOffice, Report):
     def get_context(cls, records, header, data):
         context = super().get_context(records, header, data)
         context['rows'] = lambda s: s.get_statement_rows()
-        context['rupiah'] = lambda a: (
-            'Rp' + '{:,.0f}'.format(a or 0).replace(',', '.'))
         return context
 
 

@@ -3,6 +3,7 @@ import datetime as dt
 from decimal import Decimal
 from unittest.mock import patch
 
+from consignment_contract.document import rupiah, tanggal
 from consignment_contract.exceptions import SettlementError
 from consignment_contract.stock import order_sources
 from trytond.model.exceptions import DomainValidationError
@@ -29,6 +30,13 @@ class ConsignmentContractTestCase(ModuleTestCase):
         self.assertEqual(
             order_sources(['own'], [1, 2], fifo, 'own_first'),
             ['own', 2, 1])
+
+    def test_document_date_and_amount(self):
+        "Documents write dates and amounts as Indonesians do"
+        self.assertEqual(tanggal(dt.date(2026, 12, 2)), "2 Desember 2026")
+        self.assertEqual(tanggal(dt.date(2027, 2, 28)), "28 Februari 2027")
+        self.assertEqual(tanggal(None), '')
+        self.assertEqual(rupiah(Decimal('1250000')), "Rp1.250.000")
 
     def test_order_sources_same_day(self):
         "Intakes of the same day are taken in the order they were received"
