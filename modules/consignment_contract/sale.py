@@ -12,6 +12,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import StateAction, Wizard
 
+from .document import DocumentReport
 from .exceptions import (
     ConsignmentStockBusyError, ConsignmentStockError, TillRefundError,
     TillSequenceError)
@@ -761,3 +762,19 @@ class POSSaleRefund(Wizard):
         if len(refunds) == 1:
             action['views'].reverse()
         return action, data
+
+
+class TillReceipt(DocumentReport):
+    "Till Receipt"
+    __name__ = 'sale.point.sale.receipt'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        context = super().get_context(records, header, data)
+        context['outlet'] = lambda sale: sale.point.storage_location.warehouse
+        # sale_point records the change given back as a negative payment
+        context['tendered'] = lambda sale: [
+            p for p in sale.payments if p.amount > 0]
+        context['change'] = lambda sale: -sum(
+            p.amount for p in sale.payments if p.amount < 0)
+        return context

@@ -1,8 +1,14 @@
 # This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
 "Shared fixtures of the consignment scenarios"
-from proteus import Model
+import io
+import re
+import zipfile
+from unittest import mock
 
-__all__ = ['create_outlet', 'create_pos']
+import trytond.config
+from proteus import Model, Report
+
+__all__ = ['create_outlet', 'create_pos', 'report_text']
 
 
 def create_outlet(name, code, config=None):
@@ -46,3 +52,22 @@ def create_pos(name, outlet, journal, tax_included=False,
     pos.customer_location = customer_loc
     pos.save()
     return pos
+
+
+def report_text(name, records, config=None):
+    """Return the paragraphs of the report of the records, read from the
+    OpenDocument that LibreOffice converts to PDF (the conversion is tested
+    on its own)"""
+    get = trytond.config.get
+
+    def get_option(section, option, *args, **kwargs):
+        if (section, option) == ('report', 'convert_command'):
+            return 'no-converter'
+        return get(section, option, *args, **kwargs)
+    with mock.patch.object(trytond.config, 'get', get_option):
+        ext, content, _, _ = Report(name, config=config).execute(records, {})
+    assert ext == 'odt', ext
+    with zipfile.ZipFile(io.BytesIO(content)) as odt:
+        xml = odt.read('content.xml').decode()
+    return [re.sub('<[^>]+>', '', p)
+        for p in re.findall('<text:p[^>]*>.*?</text:p>', xml)]
