@@ -16,6 +16,7 @@ from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
 from .configuration import SETTLEMENT_PERIODS
+from .document import DocumentReport
 from .exceptions import (
     ContractAmendError, ContractModifyError,
     ConsignorPriceWarning, ContractDeleteError, ContractOverlapError,
@@ -1197,3 +1198,8 @@ class ContractUnsoldLine(ModelView):
         move.currency = purchase.currency
         move.origin = purchase_line
         return move
+
+
+class ContractReport(DocumentReport):
+    "Consignment Contract"
+    __name__ = 'consignment.contract.report'

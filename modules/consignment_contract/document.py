@@ -4,7 +4,9 @@ import shlex
 import shutil
 
 import trytond.config as config
+from trytond.pool import Pool
 from trytond.report import Report
+from trytond.transaction import Transaction
 
 BULAN = [
     'Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli',
@@ -17,6 +19,29 @@ def tanggal(date):
     if not date:
         return ''
     return f'{date.day} {BULAN[date.month - 1]} {date.year}'
+
+
+def label(record, field):
+    """Return the label of the selection field of the record in Indonesian
+    (when the language is loaded), as on the documents"""
+    pool = Pool()
+    Lang = pool.get('ir.lang')
+    value = getattr(record, field)
+    language = 'id' if Lang.search([
+            ('code', '=', 'id'), ('translatable', '=', True)]) else None
+    with Transaction().set_context(
+            **({'language': language} if language else {})):
+        selection = dict(record.__class__.fields_get(
+                [field])[field]['selection'])
+    return selection.get(value, value or '')
+
+
+def percent(rate):
+    "Return the rate as a percentage the Indonesian way (12,5 %)"
+    if rate is None:
+        return ''
+    text = '{:.2f}'.format(rate * 100).rstrip('0').rstrip('.')
+    return text.replace('.', ',') + ' %'
 
 
 def rupiah(amount):
@@ -67,4 +92,6 @@ class DocumentReport(PDFWhenLibreOffice, Report):
         context = super().get_context(records, header, data)
         context['tanggal'] = tanggal
         context['rupiah'] = rupiah
+        context['label'] = label
+        context['percent'] = percent
         return context

@@ -25,6 +25,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateView, Wizard
 from trytond import backend
 
+from .document import DocumentReport
 from .exceptions import HostShareError, SettlementError
 from .settlement import months_between
 
@@ -753,3 +754,8 @@ class PayHosts(Wizard):
             self.start.cutoff_date, outlets=list(self.start.outlets))
         action['domains'] = []
         return action, {'res_id': [s.id for s in shares]}
+
+
+class HostShareStatement(DocumentReport):
+    "Host Institution Share Statement"
+    __name__ = 'consignment.host_share.statement'
