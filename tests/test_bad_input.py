@@ -281,7 +281,7 @@ CASES = [
     # dates, states and required fields of the contract
     ('contract-end-before-start', 'admin', CONTRACT,
         write('contract', {'end_date': date(dt.date(2000, 1, 1))}),
-        'end', 'en'),
+        'is before its start date', 'en'),
     ('contract-unsold-action', 'admin', CONTRACT,
         write('contract', {'unsold_action': 'burn'}),
         'Unsold Goods', 'en'),

@@ -664,7 +664,21 @@ def allocate(items, quantity):
             break
 
 
-class POSSaleLine(BoundsMixin, metaclass=PoolMeta):
+class SaleFollowerMixin:
+    "A record of a till sale (line, payment) that users change with it only"
+    __slots__ = ()
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        pool = Pool()
+        Sale = pool.get('sale.point.sale')
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if external:
+            Sale.check_closed({r.sale for r in records})
+
+
+class POSSaleLine(SaleFollowerMixin, BoundsMixin, metaclass=PoolMeta):
     __name__ = 'sale.point.sale.line'
 
     refunded_line = fields.Many2One(
@@ -686,15 +700,6 @@ class POSSaleLine(BoundsMixin, metaclass=PoolMeta):
             'unit_list_price': Bound(0, AMOUNT_MAX),
             'unit_gross_price': Bound(0, AMOUNT_MAX),
             }
-
-    @classmethod
-    def check_modification(cls, mode, lines, values=None, external=False):
-        pool = Pool()
-        Sale = pool.get('sale.point.sale')
-        super().check_modification(
-            mode, lines, values=values, external=external)
-        if external:
-            Sale.check_closed({l.sale for l in lines})
 
     @classmethod
     def validate_fields(cls, lines, field_names):
@@ -785,7 +790,7 @@ class POSSaleLine(BoundsMixin, metaclass=PoolMeta):
         return moves
 
 
-class POSPayment(BoundsMixin, metaclass=PoolMeta):
+class POSPayment(SaleFollowerMixin, BoundsMixin, metaclass=PoolMeta):
     __name__ = 'sale.point.payment'
 
     @classmethod
@@ -793,15 +798,6 @@ class POSPayment(BoundsMixin, metaclass=PoolMeta):
         return super()._field_bounds() | {
             'amount': Bound(-AMOUNT_MAX, AMOUNT_MAX),
             }
-
-    @classmethod
-    def check_modification(cls, mode, payments, values=None, external=False):
-        pool = Pool()
-        Sale = pool.get('sale.point.sale')
-        super().check_modification(
-            mode, payments, values=values, external=external)
-        if external:
-            Sale.check_closed({p.sale for p in payments})
 
 
 class POSSaleRefund(Wizard):
