@@ -5,6 +5,9 @@ from trytond.modules.company.model import (
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id
 
+from stock_regency.bounds import (
+    DAYS_MAX, QUANTITY_MAX, RATE, Bound, BoundsMixin)
+
 SETTLEMENT_PERIODS = [
     ('weekly', "Weekly"),
     ('two_weekly', "Two-Weekly"),
@@ -29,7 +32,7 @@ def default_sequence(xml_id):
     return default
 
 
-class Configuration(
+class Configuration(BoundsMixin,
         ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
     "Consignment Configuration"
     __name__ = 'consignment.configuration'
@@ -115,6 +118,10 @@ class Configuration(
         domain=[('pull_out_expiry_margin', '>=', 0)],
         help="The number of days before its expiry date from which a lot "
         "is on the pull-out list.")
+    intake_quantity_max = fields.Float(
+        "Maximum Intake Quantity", required=True,
+        help="The largest quantity of one intake line, in the unit of its "
+        "product: a larger one is refused as a typing error.")
     till_negative_stock = fields.Boolean(
         "Allow Negative Stock at the Till",
         help="If unchecked, a till sale of more than the own and consigned "
@@ -151,6 +158,18 @@ class Configuration(
     @classmethod
     def default_pull_out_expiry_margin(cls):
         return 30
+
+    @classmethod
+    def default_intake_quantity_max(cls):
+        return 100_000
+
+    @classmethod
+    def _field_bounds(cls):
+        return super()._field_bounds() | {
+            'default_commission': RATE,
+            'pull_out_expiry_margin': Bound(0, DAYS_MAX),
+            'intake_quantity_max': Bound(0, QUANTITY_MAX, zero=False),
+            }
 
     @classmethod
     def default_till_negative_stock(cls):

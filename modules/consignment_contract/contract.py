@@ -15,6 +15,9 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
+from stock_regency.bounds import (
+    AMOUNT_MAX, DAYS_MAX, QUANTITY_MAX, RATE, Bound, BoundsMixin)
+
 from .configuration import SETTLEMENT_PERIODS
 from .document import DocumentReport
 from .exceptions import (
@@ -63,7 +66,7 @@ def check_certificates(items, date):
         Certificate.check_products(items, date)
 
 
-class Contract(Workflow, ModelSQL, ModelView, ChatMixin):
+class Contract(BoundsMixin, Workflow, ModelSQL, ModelView, ChatMixin):
     "Consignment Contract"
     __name__ = 'consignment.contract'
     _rec_name = 'number'
@@ -323,6 +326,16 @@ class Contract(Workflow, ModelSQL, ModelView, ChatMixin):
                     raise ContractDeleteError(gettext(
                             'consignment_contract.msg_contract_delete_active',
                             contract=contract.rec_name))
+
+    @classmethod
+    def _field_bounds(cls):
+        return super()._field_bounds() | {
+            'default_commission': RATE,
+            'write_off_loss_share': RATE,
+            'max_shelf_days': Bound(0, DAYS_MAX, zero=False),
+            'min_shelf_life_days': Bound(0, DAYS_MAX),
+            'minimum_payout': Bound(0, AMOUNT_MAX),
+            }
 
     @classmethod
     def _fields_editable_active(cls):
@@ -855,7 +868,7 @@ class ContractOutlet(ModelSQL):
             check_contract_draft(r.contract for r in records)
 
 
-class ContractLine(ModelSQL, ModelView):
+class ContractLine(BoundsMixin, ModelSQL, ModelView):
     "Consignment Contract Line"
     __name__ = 'consignment.contract.line'
     _history = True
@@ -925,6 +938,16 @@ class ContractLine(ModelSQL, ModelView):
             mode, lines, values=values, external=external)
         if external:
             check_contract_draft(l.contract for l in lines)
+
+    @classmethod
+    def _field_bounds(cls):
+        return super()._field_bounds() | {
+            'consignor_price': Bound(0, AMOUNT_MAX),
+            'commission': RATE,
+            'suggested_retail_price': Bound(0, AMOUNT_MAX),
+            'quantity_cap': Bound(0, QUANTITY_MAX, zero=False),
+            'buy_out_price': Bound(0, AMOUNT_MAX),
+            }
 
     @classmethod
     def default_pricing(cls):

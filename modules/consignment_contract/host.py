@@ -17,6 +17,7 @@ from sql.conditionals import Case
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.model.exceptions import AccessError
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -24,6 +25,8 @@ from trytond.tools import grouped_slice, sqlite_apply_types
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateView, Wizard
 from trytond import backend
+
+from stock_regency.bounds import AMOUNT_MAX, RATE, Bound, BoundsMixin
 
 from .document import DocumentReport
 from .exceptions import HostShareError, SettlementError
@@ -38,7 +41,7 @@ HOST_SHARE_METHODS = [
     ]
 
 
-class Location(metaclass=PoolMeta):
+class Location(BoundsMixin, metaclass=PoolMeta):
     __name__ = 'stock.location'
 
     host_share_method = fields.Selection(
@@ -79,6 +82,13 @@ class Location(metaclass=PoolMeta):
         help="The first month of the fixed fee; the opening date when empty.")
 
     @classmethod
+    def _field_bounds(cls):
+        return super()._field_bounds() | {
+            'host_commission_rate': RATE,
+            'host_monthly_fee': Bound(0, AMOUNT_MAX),
+            }
+
+    @classmethod
     def validate_fields(cls, locations, field_names):
         super().validate_fields(locations, field_names)
         cls.check_host_share(locations, field_names)
@@ -104,6 +114,7 @@ class Location(metaclass=PoolMeta):
 class SettlementHostLine(ModelSQL, ModelView):
     "Consignment Settlement Host Share"
     __name__ = 'consignment.host_share.line'
+    _history = True
 
     settlement = fields.Many2One(
         'consignment.settlement', "Settlement", required=True,
@@ -143,6 +154,20 @@ class SettlementHostLine(ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.outlet.rec_name} ({self.settlement.rec_name})'
+
+    @classmethod
+    def check_modification(cls, mode, lines, values=None, external=False):
+        "The lines follow their settlement: only its workflow changes them"
+        super().check_modification(
+            mode, lines, values=values, external=external)
+        if external:
+            for line in lines:
+                if line.settlement.state != 'draft':
+                    raise AccessError(gettext(
+                            'consignment_contract.msg_host_line_modify',
+                            line=line.rec_name,
+                            settlement=line.settlement.rec_name,
+                            state=line.settlement.state_string))
 
 
 class Settlement(metaclass=PoolMeta):

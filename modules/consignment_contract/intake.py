@@ -9,6 +9,7 @@ from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from party_umkm.certificate import document_name
+from stock_regency.bounds import Bound, BoundsMixin
 
 from .contract import check_certificates
 from .document import DocumentReport
@@ -18,6 +19,7 @@ from .exceptions import IntakeCancelError, IntakeError
 class Intake(Workflow, ModelSQL, ModelView):
     "Consignment Intake"
     __name__ = 'consignment.intake'
+    _history = True
     _rec_name = 'number'
 
     _states = {
@@ -323,9 +325,10 @@ class Intake(Workflow, ModelSQL, ModelView):
         Line.write(lines, {'move': None})
 
 
-class IntakeLine(ModelSQL, ModelView):
+class IntakeLine(BoundsMixin, ModelSQL, ModelView):
     "Consignment Intake Line"
     __name__ = 'consignment.intake.line'
+    _history = True
 
     _states = {
         'readonly': Eval('intake_state') != 'draft',
@@ -371,6 +374,15 @@ class IntakeLine(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls.__access__.add('intake')
+
+    @classmethod
+    def _field_bounds(cls):
+        pool = Pool()
+        Configuration = pool.get('consignment.configuration')
+        maximum = Configuration(1).intake_quantity_max
+        return super()._field_bounds() | {
+            'quantity': Bound(0, maximum, zero=False),
+            }
 
     @fields.depends('product')
     def on_change_with_unit(self, name=None):

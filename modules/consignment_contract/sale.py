@@ -7,10 +7,13 @@ from sql.aggregate import Min, Sum
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelView, Workflow, fields
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import StateAction, Wizard
+
+from stock_regency.bounds import AMOUNT_MAX, QUANTITY_MAX, Bound, BoundsMixin
 
 from .document import DocumentReport
 from .exceptions import (
@@ -136,6 +139,24 @@ class POSSale(metaclass=PoolMeta):
                     'depends': ['state'],
                     },
                 })
+
+    @classmethod
+    def check_modification(cls, mode, sales, values=None, external=False):
+        super().check_modification(
+            mode, sales, values=values, external=external)
+        if external and mode in {'write', 'delete'}:
+            cls.check_closed(sales)
+
+    @classmethod
+    def check_closed(cls, sales):
+        """Refuse a change by a user of a done or posted sale: only its
+        workflow (process, post) writes it then"""
+        for sale in sales:
+            if sale.state in {'done', 'posted'}:
+                raise AccessError(gettext(
+                        'consignment_contract.msg_till_sale_closed',
+                        sale=sale.till_sale_name,
+                        state=cls.__names__('state', sale)['value']))
 
     def get_refunded_sales(self, name):
         return sorted({l.refunded_line.sale.id for l in self.lines
@@ -644,7 +665,21 @@ def allocate(items, quantity):
             break
 
 
-class POSSaleLine(metaclass=PoolMeta):
+class SaleFollowerMixin:
+    "A record of a till sale (line, payment) that users change with it only"
+    __slots__ = ()
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        pool = Pool()
+        Sale = pool.get('sale.point.sale')
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if external:
+            Sale.check_closed({r.sale for r in records})
+
+
+class POSSaleLine(SaleFollowerMixin, BoundsMixin, metaclass=PoolMeta):
     __name__ = 'sale.point.sale.line'
 
     refunded_line = fields.Many2One(
@@ -658,6 +693,14 @@ class POSSaleLine(metaclass=PoolMeta):
     refund_lines = fields.One2Many(
         'sale.point.sale.line', 'refunded_line', "Refund Lines",
         readonly=True)
+
+    @classmethod
+    def _field_bounds(cls):
+        return super()._field_bounds() | {
+            'quantity': Bound(-QUANTITY_MAX, QUANTITY_MAX, zero=False),
+            'unit_list_price': Bound(0, AMOUNT_MAX),
+            'unit_gross_price': Bound(0, AMOUNT_MAX),
+            }
 
     @classmethod
     def validate_fields(cls, lines, field_names):
@@ -746,6 +789,16 @@ class POSSaleLine(metaclass=PoolMeta):
                     move.unit_price = move.currency = None
                 moves.append(move)
         return moves
+
+
+class POSPayment(SaleFollowerMixin, BoundsMixin, metaclass=PoolMeta):
+    __name__ = 'sale.point.payment'
+
+    @classmethod
+    def _field_bounds(cls):
+        return super()._field_bounds() | {
+            'amount': Bound(-AMOUNT_MAX, AMOUNT_MAX),
+            }
 
 
 class POSSaleRefund(Wizard):

@@ -18,6 +18,8 @@ from trytond.tools import grouped_slice, sqlite_apply_types
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
+from stock_regency.bounds import AMOUNT_MAX, Bound
+
 from .document import DocumentReport
 from .exceptions import (
     SettlementConcurrencyError, SettlementError, SettlementModifyError,
@@ -56,6 +58,13 @@ class Contract(metaclass=PoolMeta):
             'readonly': Eval('state') != 'draft',
             },
         help="Deducted once from each settlement paid out.")
+
+    @classmethod
+    def _field_bounds(cls):
+        return super()._field_bounds() | {
+            'display_fee': Bound(0, AMOUNT_MAX),
+            'settlement_fee': Bound(0, AMOUNT_MAX),
+            }
 
 
 class InvoiceLine(metaclass=PoolMeta):
@@ -272,6 +281,7 @@ class Settlement(Workflow, ModelSQL, ModelView):
             ('paid', "Paid"),
             ('cancelled', "Cancelled"),
             ], "State", readonly=True, required=True, sort=False)
+    state_string = state.translated('state')
 
     del _states
 

@@ -16,6 +16,8 @@ from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from stock_regency.bounds import Bound, BoundsMixin
+
 from .exceptions import (
     CertificateGatingError, CertificateNumberWarning,
     CertificateValidationError)
@@ -76,7 +78,7 @@ def compact_number(number):
     return re.sub(r'[\s\-./:]', '', number).upper()
 
 
-class CertificateType(DeactivableMixin, ModelSQL, ModelView):
+class CertificateType(BoundsMixin, DeactivableMixin, ModelSQL, ModelView):
     "Certificate Type"
     __name__ = 'party.certificate.type'
 
@@ -117,6 +119,12 @@ class CertificateType(DeactivableMixin, ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order.insert(0, ('name', 'ASC'))
+
+    @classmethod
+    def _field_bounds(cls):
+        return super()._field_bounds() | {
+            'validity_years': Bound(0, 100, zero=False),
+            }
 
     @classmethod
     def validate_fields(cls, types, field_names):

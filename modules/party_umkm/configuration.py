@@ -7,12 +7,14 @@ from trytond.model import (
     DeactivableMixin, ModelSingleton, ModelSQL, ModelView, fields)
 from trytond.pool import PoolMeta
 
+from stock_regency.bounds import DAYS_MAX, Bound, BoundsMixin
+
 from .exceptions import SupplierProfileError
 
 _amount = dict(digits=(16, 2), required=True)
 
 
-class Configuration(ModelSingleton, ModelSQL, ModelView):
+class Configuration(BoundsMixin, ModelSingleton, ModelSQL, ModelView):
     "UMKM Configuration"
     __name__ = 'party.umkm.configuration'
 
@@ -78,6 +80,19 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_expiring_days(cls):
         return 30
+
+    @classmethod
+    def _field_bounds(cls):
+        amount = Bound(0, Decimal(10 ** 14))
+        return super()._field_bounds() | {
+            'expiring_days': Bound(0, DAYS_MAX),
+            'turnover_micro': amount,
+            'turnover_small': amount,
+            'turnover_medium': amount,
+            'capital_micro': amount,
+            'capital_small': amount,
+            'capital_medium': amount,
+            }
 
     @classmethod
     def default_tidak_halal_label(cls):

@@ -1,6 +1,7 @@
 # This file is part of NTT Mart ERP.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import re
+from decimal import Decimal
 
 from sql import Null
 from sql.functions import CharLength
@@ -12,6 +13,8 @@ from trytond.modules.party.exceptions import InvalidIdentifierCode
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+
+from stock_regency.bounds import Bound, BoundsMixin
 
 from .certificate import UMKM_CLASSES
 from .exceptions import SupplierProfileError
@@ -71,8 +74,13 @@ def format_npwp(value):
         return value
     return npwp.format(value)
 
+# The supplier profile's sane ranges: a business founded in the last
+# century or later, the digits of the amounts (16, 2)
+FOUNDING_YEAR_MIN = 1900
+WORKFORCE_MAX = 1_000_000
+PROFILE_AMOUNT_MAX = Decimal(10 ** 14)
 
-class Party(PersonalDataExportMixin, metaclass=PoolMeta):
+class Party(BoundsMixin, PersonalDataExportMixin, metaclass=PoolMeta):
     __name__ = 'party.party'
     _history = True
 
@@ -251,7 +259,6 @@ class Party(PersonalDataExportMixin, metaclass=PoolMeta):
         super().validate_fields(parties, field_names)
         cls.check_nib(parties, field_names)
         cls.check_workforce(parties, field_names)
-        cls.check_founding_year(parties, field_names)
 
     @classmethod
     def check_nib(cls, parties, field_names=None):
@@ -277,18 +284,16 @@ class Party(PersonalDataExportMixin, metaclass=PoolMeta):
                         party=party.rec_name))
 
     @classmethod
-    def check_founding_year(cls, parties, field_names=None):
+    def _field_bounds(cls):
         pool = Pool()
         Date = pool.get('ir.date')
-        if field_names and 'founding_year' not in field_names:
-            return
-        year = Date.today().year
-        for party in parties:
-            if (party.founding_year is not None
-                    and not (1800 <= party.founding_year <= year)):
-                raise SupplierProfileError(gettext(
-                        'party_umkm.msg_party_founding_year',
-                        year=party.founding_year, party=party.rec_name))
+        return super()._field_bounds() | {
+            'founding_year': Bound(FOUNDING_YEAR_MIN, Date.today().year),
+            'workforce_total': Bound(0, WORKFORCE_MAX),
+            'workforce_women': Bound(0, WORKFORCE_MAX),
+            'annual_turnover': Bound(0, PROFILE_AMOUNT_MAX),
+            'business_capital': Bound(0, PROFILE_AMOUNT_MAX),
+            }
 
     @classmethod
     def copy(cls, parties, default=None):
@@ -399,6 +404,8 @@ class PartyIdentifier(PersonalDataMixin, metaclass=PoolMeta):
 class PartyProgramme(ModelSQL):
     "Party - UMKM Programme"
     __name__ = 'party.party-party.umkm.programme'
+    # part of the supplier profile, like the party's own fields
+    _history = True
     party = fields.Many2One(
         'party.party', "Party", required=True, ondelete='CASCADE')
     programme = fields.Many2One(

@@ -9,3 +9,7 @@ class KemendagriCodeError(ValidationError):
 
 class OutletValidationError(ValidationError):
     pass
+
+
+class BoundsValidationError(ValidationError):
+    "A numeric value outside the bounds of its field"
