@@ -105,7 +105,9 @@ def test_import_templates(demo_database, templates):
             "COUNT(DISTINCT o.outlet) FROM consignment_contract AS c "
             "JOIN consignment_contract_line AS l ON l.contract = c.id "
             "JOIN \"consignment_contract-stock_location\" AS o "
-            "ON o.contract = c.id GROUP BY c.number, c.state")) == [
+            "ON o.contract = c.id WHERE c.number LIKE 'KNS-%' "
+            # the demo database is shared: other tests write contracts too
+            "GROUP BY c.number, c.state")) == [
         ('KNS-2026-001', 'draft', 2, 2), ('KNS-2026-002', 'draft', 1, 1)]
 
 
