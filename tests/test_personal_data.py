@@ -10,53 +10,19 @@ province analyst ``provinsi``) find it by none of the searches of
 party_umkm.tests.tools.personal_data_searches and read its personal fields
 empty; the certification officer ``sertifikasi`` finds and reads them.
 """
-import base64
 import json
-import urllib.request
 
 import pytest
 
 from party_umkm.tests.tools import (
     PERSONAL_NIK, individual_supplier_values, personal_data_searches)
 
-PASSWORD = 'kupang-demo-53'
+from rpc import Client, RPCError
+
 HIDDEN = ['kupang', 'provinsi']
 ALLOWED = ['sertifikasi', 'admin']
 # a NIK that fails its check (no 99th month)
 INVALID_NIK = '5301019999800001'
-
-
-class RPCError(Exception):
-    pass
-
-
-class Client:
-    "A JSON-RPC session of a user, as the web client opens one"
-
-    def __init__(self, url, database, login):
-        self.url = f'{url}/{database}/rpc/'
-        self.authorization = None
-        user_id, session, _ = self('common.db.login', login,
-            {'password': PASSWORD}, 'en')
-        token = base64.b64encode(
-            f'{login}:{user_id}:{session}'.encode()).decode()
-        self.authorization = f'Session {token}'
-
-    def __call__(self, method, *params):
-        request = urllib.request.Request(self.url,
-            data=json.dumps({'id': 1, 'method': method,
-                    'params': list(params)}).encode(),
-            headers={'Content-Type': 'application/json'})
-        if self.authorization:
-            request.add_header('Authorization', self.authorization)
-        with urllib.request.urlopen(request, timeout=60) as answer:
-            response = json.load(answer)
-        if response.get('error'):
-            raise RPCError(response['error'])
-        return response['result']
-
-    def model(self, model, method, *params):
-        return self(f'model.{model}.{method}', *params, {})
 
 
 @pytest.fixture(scope='module')
