@@ -415,9 +415,29 @@ def test_transfer_out_refused(world):
                     }])
     assert refused(new_transfer, clerk_a, b_storage, a_storage)
     shipment, = new_transfer(clerk_b, b_storage, a_storage)
-    clerk_b.model('stock.shipment.internal', 'wait', [shipment])
     assert refused(clerk_a.model, 'stock.shipment.internal', 'delete',
         [shipment])
+
+    # the sender sends, the receiver receives what is in transit
+    clerk_b.model('stock.shipment.internal', 'wait', [shipment])
+    clerk_b.model('stock.shipment.internal', 'assign_try', [shipment])
+    transit, = clerk_b.model('stock.shipment.internal', 'read', [shipment],
+        ['transit_location', 'state'])
+    if transit['state'] != 'assigned':
+        # the consigned goods are not the outlet's to send: force it
+        world['admin'].model(
+            'stock.shipment.internal', 'assign_force', [shipment])
+    if transit['transit_location']:
+        for button in ['pack', 'ship']:
+            clerk_b.model('stock.shipment.internal', button, [shipment])
+        clerk_a.model('stock.shipment.internal', 'do', [shipment])
+    else:
+        assert refused(clerk_a.model, 'stock.shipment.internal', 'do',
+            [shipment])
+        clerk_b.model('stock.shipment.internal', 'do', [shipment])
+    done, = clerk_a.model('stock.shipment.internal', 'read', [shipment],
+        ['state'])
+    assert done['state'] == 'done'
 
 
 def test_till_of_other_outlet_refused(world):
