@@ -270,8 +270,14 @@ def world(demo_server):
     today = get_today(config=config)
 
     User = get('res.user')
-    kupang, = User.find([('login', '=', 'kupang')])
-    warehouse_a, = kupang.outlets
+    company, = get('company.company').find([])
+    # the outlet of the demo users and another one
+    warehouse_a, = get('stock.location').find([
+            ('type', '=', 'warehouse'),
+            ('regency_outlet', '=', True),
+            ('regency.kemendagri_code', '=', '53.71'),
+            ('secondary_outlet', '=', False),
+            ])
     warehouse_b = get('stock.location').find([
             ('type', '=', 'warehouse'),
             ('regency_outlet', '=', True),
@@ -329,8 +335,8 @@ def world(demo_server):
         user.groups.extend(Group.find([
                     ('name', 'in', CLERK_GROUPS + [outlet_staff])]))
         user.outlets.extend([get('stock.location')(w.id) for w in warehouses])
-        user.companies.append(get('company.company')(kupang.company.id))
-        user.company = get('company.company')(kupang.company.id)
+        user.companies.append(get('company.company')(company.id))
+        user.company = get('company.company')(company.id)
         user.save()
         users[key] = Client(
             url, database, login, password=password).use_preferences()
