@@ -251,12 +251,12 @@ def found(client, model, ids):
 
 
 def refused(call, *args, **kwargs):
-    "Tell whether the server refuses the call"
+    "Return the error of the server refusing the call (empty if it did not)"
     try:
         call(*args, **kwargs)
-    except RPCError:
-        return True
-    return False
+    except RPCError as error:
+        return str(error.args[0])
+    return ''
 
 
 @pytest.fixture(scope='module')
@@ -397,7 +397,9 @@ def test_transfer_out_refused(world):
     transfer = world['transfer']
     # the transfer to A is A's to see
     assert found(clerk_a, 'stock.shipment.internal', [transfer]) == (1, 1)
-    for button in ['wait', 'assign_try', 'ship', 'do', 'cancel']:
+    assert "sent from own outlets" in refused(
+        clerk_a.model, 'stock.shipment.internal', 'wait', [transfer])
+    for button in ['assign_try', 'ship', 'do', 'cancel']:
         assert refused(clerk_a.model, 'stock.shipment.internal', button,
             [transfer]), button
     move, = world['admin'].model('stock.shipment.internal', 'read',
@@ -434,6 +436,8 @@ def test_transfer_out_refused(world):
         world['admin'].model(
             'stock.shipment.internal', 'assign_force', [shipment])
     if transit['transit_location']:
+        assert "sent from own outlets" in refused(
+            clerk_a.model, 'stock.shipment.internal', 'pack', [shipment])
         for button in ['pack', 'ship']:
             clerk_b.model('stock.shipment.internal', button, [shipment])
         clerk_a.model('stock.shipment.internal', 'do', [shipment])
@@ -519,3 +523,7 @@ def test_settle_other_outlet_refused(world):
                 }})
     assert refused(clerk_a.model, 'consignment.settlement', 'write',
         [outlets['b'].settlement.id], {'date': world['today']})
+    # a report checks the read rules of its records
+    assert "Outlet staff: own outlets" in refused(clerk_a,
+        'report.consignment.settlement.statement.execute',
+        [outlets['b'].settlement.id], {}, clerk_a.context)
