@@ -1154,6 +1154,12 @@ class ContractUnsold(Wizard):
     def transition_process(self):
         pool = Pool()
         Contract = pool.get('consignment.contract')
+        User = pool.get('res.user')
+        # Processing marks the whole contract: all its outlets must be the
+        # user's
+        User.check_outlets(
+            {l.outlet for l in self.start.lines if l.outlet}
+            | {o for c in self.records for o in c.outlets})
         Contract.process_unsold(self.records, lines=self.start.lines)
         return 'end'
 

@@ -775,8 +775,19 @@ class PayHosts(Wizard):
     def do_create_(self, action):
         pool = Pool()
         HostShare = pool.get('consignment.host_share')
-        shares = HostShare.create_for(
-            self.start.cutoff_date, outlets=list(self.start.outlets))
+        Location = pool.get('stock.location')
+        User = pool.get('res.user')
+        outlets = list(self.start.outlets)
+        User.check_outlets(outlets)
+        limited = User.get_limited_outlets()
+        if not outlets and limited is not None:
+            # Outlet staff pay the hosts of their outlets only
+            outlets = Location.browse(limited)
+        if outlets or limited is None:
+            shares = HostShare.create_for(
+                self.start.cutoff_date, outlets=outlets)
+        else:
+            shares = []
         action['domains'] = []
         return action, {'res_id': [s.id for s in shares]}
 

@@ -1261,7 +1261,14 @@ class Settle(Wizard):
     def do_settle(self, action):
         pool = Pool()
         Settlement = pool.get('consignment.settlement')
-        settlements = Settlement.settle(
-            self.start.cutoff_date, suppliers=list(self.start.suppliers))
+        User = pool.get('res.user')
+        # Outlet staff settle the sales of their outlets only
+        outlets = User.get_limited_outlets()
+        if outlets == ():
+            settlements = []
+        else:
+            settlements = Settlement.settle(
+                self.start.cutoff_date, suppliers=list(self.start.suppliers),
+                outlets=outlets)
         action['domains'] = []
         return action, {'res_id': [s.id for s in settlements]}

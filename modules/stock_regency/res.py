@@ -1,9 +1,12 @@
 # This file is part of NTT Mart ERP.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from trytond.cache import Cache
+from trytond.i18n import gettext
 from trytond.model import ModelSQL, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
+
+from .exceptions import OutletAccessError
 
 
 class User(metaclass=PoolMeta):
@@ -33,6 +36,44 @@ class User(metaclass=PoolMeta):
         outlets = tuple(outlets)
         cls._get_outlets_cache.set(user_id, outlets)
         return outlets
+
+    @classmethod
+    def get_limited_outlets(cls):
+        """Return the ids of the outlets the current user is limited to, or
+        None when the user works on every outlet: root, a user not in Outlet
+        Staff or in Province Staff.
+
+        Function fields are computed without access check: the limit holds
+        whether the access is checked or not."""
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        if not Transaction().user:
+            return None
+        groups = cls.get_groups()
+        outlet_staff = ModelData.get_id('stock_regency', 'group_outlet_staff')
+        province_staff = ModelData.get_id(
+            'stock_regency', 'group_province_staff')
+        if outlet_staff not in groups or province_staff in groups:
+            return None
+        return cls.get_outlets()
+
+    @classmethod
+    def check_outlets(cls, outlets):
+        "Refuse outlets (warehouses) that the current user may not act on"
+        limited = cls.get_limited_outlets()
+        if limited is None:
+            return
+        others = {int(o) for o in outlets} - set(limited)
+        if others:
+            Location = Pool().get('stock.location')
+            with Transaction().set_context(_check_access=False):
+                names = ', '.join(sorted(
+                        l.rec_name for l in Location.browse(list(others))))
+                mine = ', '.join(sorted(
+                        l.rec_name for l in Location.browse(list(limited))))
+            raise OutletAccessError(gettext(
+                    'stock_regency.msg_outlet_not_yours',
+                    outlets=names, own=mine or '-'))
 
     @classmethod
     def on_modification(cls, mode, users, field_names=None):

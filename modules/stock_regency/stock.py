@@ -107,6 +107,25 @@ class Location(metaclass=PoolMeta):
             self.host_type = None
 
     @classmethod
+    def get_quantity(cls, locations, name):
+        return cls._outlet_values(locations, super().get_quantity, name)
+
+    @classmethod
+    def get_cost_value(cls, locations, name):
+        return cls._outlet_values(locations, super().get_cost_value, name)
+
+    @classmethod
+    def _outlet_values(cls, locations, getter, name):
+        """Return the values of getter for the locations whose stock the user
+        may see, None for the locations of other users' outlets"""
+        values = dict.fromkeys(map(int, locations))
+        visible = set(outlet_visible_locations([l.id for l in locations]))
+        visible = [l for l in locations if l.id in visible]
+        if visible:
+            values.update(getter(visible, name))
+        return values
+
+    @classmethod
     def validate_fields(cls, locations, field_names):
         super().validate_fields(locations, field_names)
         cls.check_outlet(locations, field_names)
@@ -383,15 +402,12 @@ def outlet_visible_locations(location_ids):
     the locations outside any warehouse (supplier, customer, transit) only."""
     pool = Pool()
     Location = pool.get('stock.location')
-    ModelData = pool.get('ir.model.data')
     User = pool.get('res.user')
     transaction = Transaction()
-    if not location_ids or not transaction.user:
+    if not location_ids:
         return location_ids
-    groups = User.get_groups()
-    outlet_staff = ModelData.get_id('stock_regency', 'group_outlet_staff')
-    province_staff = ModelData.get_id('stock_regency', 'group_province_staff')
-    if outlet_staff not in groups or province_staff in groups:
+    outlets = User.get_limited_outlets()
+    if outlets is None:
         return location_ids
     location_ids = list(map(int, location_ids))
     with transaction.set_context(_check_access=False, active_test=False):
@@ -401,11 +417,36 @@ def outlet_visible_locations(location_ids):
                 ('id', 'in', location_ids),
                 ])
         visible = Location.search([
-                ('parent', 'child_of', list(User.get_outlets())),
+                ('parent', 'child_of', list(outlets)),
                 ('id', 'in', location_ids),
                 ])
     hidden = set(map(int, in_warehouses)) - set(map(int, visible))
     return [l for l in location_ids if l not in hidden]
+
+
+class OutletButtonMixin:
+    "Check the write rules of the records clicked before a button runs"
+    __slots__ = ()
+
+    @classmethod
+    def log(cls, records, event, target=None, user=None, **extra):
+        pool = Pool()
+        Rule = pool.get('ir.rule')
+        # ModelView.button checks only the read rules, logs the click with
+        # the caller's access and runs the button without access check:
+        # outlet staff read the transfers to their outlets, but only the
+        # sender (the write rules) may click on them
+        if event == 'button' and Transaction().check_access:
+            Rule.check(cls.__name__, [r.id for r in records], mode='write')
+        super().log(records, event, target=target, user=user, **extra)
+
+
+class Move(OutletButtonMixin, metaclass=PoolMeta):
+    __name__ = 'stock.move'
+
+
+class ShipmentInternal(OutletButtonMixin, metaclass=PoolMeta):
+    __name__ = 'stock.shipment.internal'
 
 
 class Product(metaclass=PoolMeta):
