@@ -26,6 +26,8 @@ from rpc import Client, RPCError
 CLERK_GROUPS = [
     'Stock', 'Sales', 'POS', 'POS Posting', 'Purchase', 'Accounting',
     'Consignment Clerk']
+# the roles that work at an outlet
+OUTLET_ROLES = ['Cashier', 'Outlet Manager', 'Consignment Officer']
 # the models of an outlet's documents and what relates them to the outlet
 OUTLET_MODELS = [
     'sale.point', 'sale.point.sale', 'sale.point.sale.line',
@@ -341,6 +343,22 @@ def world(demo_server):
         users[key] = Client(
             url, database, login, password=password).use_preferences()
 
+    # the outlet roles of the demo (ntt_mart/roles.xml), at outlet A
+    Role = get('res.role')
+    for role_name in OUTLET_ROLES:
+        login = f'iso_{role_name.lower().replace(" ", "_")}_{tag}'
+        user = User(name=f"Isolation {role_name} {tag}", login=login)
+        user.password = password
+        with config.set_context(language='en'):
+            role, = Role.find([('name', '=', role_name)])
+        user.roles.new(role=role)
+        user.outlets.append(get('stock.location')(warehouse_a.id))
+        user.companies.append(get('company.company')(company.id))
+        user.company = get('company.company')(company.id)
+        user.save()
+        users[role_name] = Client(
+            url, database, login, password=password).use_preferences()
+
     records = {
         'a': outlet_records(admin, outlets['a'], outlets['b']),
         'b': outlet_records(admin, outlets['b'], outlets['a']),
@@ -363,6 +381,20 @@ def test_other_outlet_hidden(world, own, other):
         seen[model] = found(client, model, ids) == (len(ids), len(ids))
     assert hidden == {m: (0, 0) for m in OUTLET_MODELS}
     assert seen == {m: True for m in OUTLET_MODELS}
+
+
+@pytest.mark.parametrize('role', OUTLET_ROLES)
+def test_role_sees_no_other_outlet(world, role):
+    "Each outlet role of outlet A finds and reads none of outlet B's records"
+    client = world['users'][role]
+    hidden = {}
+    for model in OUTLET_MODELS:
+        try:
+            hidden[model] = found(client, model, world['records']['b'][model])
+        except RPCError:
+            # the role has no access to the model at all
+            hidden[model] = (0, 0)
+    assert hidden == {m: (0, 0) for m in OUTLET_MODELS}
 
 
 def test_province_sees_all(world):
