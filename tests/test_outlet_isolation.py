@@ -312,8 +312,12 @@ def world(demo_server):
         outlets[key] = outlet = Outlet(
             config, warehouse.id, f"{key.upper()} {tag}", product, today)
         outlet.set_up(journal, cash, customer, hub)
+    # settle this test's suppliers only: the demo database is shared with
+    # other tests (a draft intake of another supplier would warn)
     settle = Wizard('consignment.settle', config=config)
     settle.form.cutoff_date = today
+    for outlet in outlets.values():
+        settle.form.suppliers.append(get('party.party')(outlet.supplier.id))
     settle.execute('settle')
     for outlet in outlets.values():
         outlet.settle()
@@ -537,7 +541,8 @@ def test_settle_other_outlet_refused(world):
         return line
     line_b = open_line(outlets['b'])
     clerk_a.wizard('consignment.settle', 'settle', {
-            'start': {'cutoff_date': world['today'], 'suppliers': []},
+            'start': {'cutoff_date': world['today'], 'suppliers': [
+                        outlets['a'].supplier.id, outlets['b'].supplier.id]},
             })
     settled_b, = admin.model('account.invoice.line', 'read', [line_b],
         ['consignment_settlement'])
