@@ -30,7 +30,7 @@ from stock_regency.bounds import AMOUNT_MAX, RATE, Bound, BoundsMixin
 
 from .document import DocumentReport
 from .exceptions import HostShareError, SettlementError
-from .settlement import months_between
+from .settlement import forget_cache, months_between
 
 ZERO = Decimal(0)
 SQL_IN = fields.SQL_OPERATORS['in']
@@ -556,6 +556,7 @@ class HostShare(Workflow, ModelSQL, ModelView):
                 raise SettlementError(gettext(
                         'consignment_contract.msg_host_share_concurrent',
                         outlet=share.outlet.rec_name))
+        forget_cache(HostLine)
 
     @classmethod
     def _release_lines(cls, shares):
@@ -567,6 +568,7 @@ class HostShare(Workflow, ModelSQL, ModelView):
             cursor.execute(*line.update(
                     [line.host_share], [Null],
                     where=SQL_IN(line.host_share, list(sub_ids))))
+        forget_cache(HostLine)
 
     @classmethod
     def compute_amounts(cls, shares):

@@ -38,6 +38,20 @@ TAXES_CHUNK = 250
 VALIDATE_CHUNK = 200
 
 
+def forget_cache(*models):
+    """Forget what the transaction cached of the records of the models, after
+    an UPDATE in SQL (as ModelStorage.write does for the records it
+    writes), so that a later read in the same transaction sees the new
+    values"""
+    transaction = Transaction()
+    transaction.counter += 1
+    names = {m.__name__ for m in models}
+    for cache in transaction.cache.values():
+        for name in names:
+            if name in cache:
+                cache[name].clear()
+
+
 def months_between(start, end):
     "Return the number of calendar months touched from start to end"
     return max((end.year - start.year) * 12 + end.month - start.month + 1, 0)
@@ -488,6 +502,7 @@ class Settlement(Workflow, ModelSQL, ModelView):
                 cursor.execute(*move.update([column], [settlement.id],
                         where=done & (column == Null)
                         & SQL_IN(side, locations)))
+        forget_cache(Move)
 
     @classmethod
     def _grouping_by_outlet(cls, company):
@@ -604,6 +619,7 @@ class Settlement(Workflow, ModelSQL, ModelView):
                 raise SettlementConcurrencyError(gettext(
                         'consignment_contract.msg_settlement_concurrent',
                         supplier=settlement.supplier.rec_name))
+        forget_cache(InvoiceLine)
 
     @classmethod
     def _validate_lines(cls, column, ids, field_names):
@@ -624,7 +640,7 @@ class Settlement(Workflow, ModelSQL, ModelView):
                     order_by=[line.id.asc]))
             line_ids.extend(i for i, in cursor)
         # The cache may hold the lines as they were before the UPDATE
-        transaction.counter += 1
+        forget_cache(InvoiceLine)
         for sub_ids in grouped_slice(line_ids, VALIDATE_CHUNK):
             InvoiceLine._validate(
                 InvoiceLine.browse(list(sub_ids)), field_names=field_names)
@@ -648,6 +664,7 @@ class Settlement(Workflow, ModelSQL, ModelView):
                     move.consignment_settlement_out]:
                 cursor.execute(*move.update([column], [Null],
                         where=SQL_IN(column, sub_ids)))
+        forget_cache(InvoiceLine, Move)
 
     @classmethod
     def check_draft_intakes(cls, cutoff_date, company, suppliers):
@@ -948,6 +965,7 @@ class Settlement(Workflow, ModelSQL, ModelView):
                     [settlement.invoice.id, user, CurrentTimestamp()],
                     where=SQL_IN(line.consignment_settlement, ids)
                     & (line.invoice == Null)))
+        forget_cache(InvoiceLine, Invoice)
         cls._validate_lines('invoice', [i.id for i in invoices],
             {'invoice', 'consignment_settlement'})
         cls._update_taxes(invoices)
