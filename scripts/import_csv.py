@@ -386,7 +386,7 @@ class CertificateImporter(Importer):
         self.assign(certificate, values)
         certificate.supplier = self.supplier(
             values['supplier_nib'], 'supplier_nib')
-        if not certificate.issuer:
+        if not getattr(certificate, 'issuer', None):
             certificate.on_change_type()
         if not getattr(certificate, 'expiry_date', None):
             certificate.on_change_issue_date()
@@ -713,22 +713,24 @@ def main(argv=None, out=None):
     "Import the files; return the exit status"
     out = out or sys.stdout
     args = parse_args(argv)
-    from ntt_mart.scripting import open_database
+    from ntt_mart.scripting import open_database, run_in_transaction
     pool = open_database(args.database, args.config)
     from trytond.exceptions import UserError
-    from trytond.transaction import Transaction
 
     errors = []
+
+    def import_files(transaction):
+        errors.clear()
+        lines = run(args, pool, transaction, errors)
+        if args.dry_run:
+            transaction.rollback()
+            lines.append('dry run: nothing written')
+        elif errors and args.all_or_nothing:
+            transaction.rollback()
+            lines.append('--all-or-nothing: a row failed, nothing written')
+        return lines
     try:
-        with Transaction().start(args.database, 0) as transaction:
-            lines = run(args, pool, transaction, errors)
-            if args.dry_run:
-                transaction.rollback()
-                lines.append('dry run: nothing written')
-            elif errors and args.all_or_nothing:
-                transaction.rollback()
-                lines.append(
-                    '--all-or-nothing: a row failed, nothing written')
+        lines = run_in_transaction(args.database, import_files)
     except UserError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 1

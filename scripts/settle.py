@@ -52,16 +52,17 @@ def main(argv=None, out=None):
     "Run the settlement; return the exit status"
     out = out or sys.stdout
     args = parse_args(argv)
-    from ntt_mart.scripting import open_database
+    from ntt_mart.scripting import open_database, run_in_transaction
     pool = open_database(args.database, args.config)
     from trytond.exceptions import UserError, UserWarning
-    from trytond.transaction import Transaction
 
     try:
-        with Transaction().start(args.database, 0) as transaction:
+        def settle(transaction):
             lines = run(args, pool, transaction)
             if args.dry_run:
                 transaction.rollback()
+            return lines
+        lines = run_in_transaction(args.database, settle)
     except (UserError, UserWarning) as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 1
