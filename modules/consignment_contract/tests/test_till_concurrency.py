@@ -131,12 +131,14 @@ class TillConcurrencyTestCase(unittest.TestCase):
         drop_db()
 
     def post_all(self, sale_ids):
-        """Post each sale in its own transaction at the same time, the first
-        one slightly ahead and keeping its transaction open HOLD seconds
-        after posting.
+        """Post each sale in its own transaction at the same time: the
+        others start posting once the first has posted (it holds its locks
+        then), and the first keeps its transaction open HOLD seconds after
+        posting, whatever the load of the machine.
         Return {sale id: (outcome, time posted or failed)}, time committed
         by the first"""
         barrier = threading.Barrier(len(sale_ids))
+        first_posted = threading.Event()
         outcomes, committed = {}, []
 
         def post(sale_id, first):
@@ -159,23 +161,24 @@ class TillConcurrencyTestCase(unittest.TestCase):
                 sale.state
                 if not extras:
                     barrier.wait()
-                    if not first:
-                        time.sleep(0.2)
+                if not first:
+                    first_posted.wait(timeout=60)
                 try:
                     Sale.post([sale])
-                except ConsignmentStockError as exception:
-                    outcomes[sale_id] = (exception, time.monotonic())
-                    transaction.rollback()
-                    return
                 except TransactionError:
                     transaction.rollback()
                     raise
                 except Exception as exception:
-                    outcomes[sale_id] = (repr(exception), time.monotonic())
+                    if not isinstance(exception, ConsignmentStockError):
+                        exception = repr(exception)
+                    outcomes[sale_id] = (exception, time.monotonic())
                     transaction.rollback()
+                    if first:
+                        first_posted.set()
                     return
                 outcomes[sale_id] = ('posted', time.monotonic())
                 if first:
+                    first_posted.set()
                     time.sleep(HOLD)
                     committed.append(time.monotonic())
                 transaction.commit()
