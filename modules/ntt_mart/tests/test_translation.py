@@ -115,6 +115,7 @@ class Walk:
                 if menu.action:
                     self.walk_action(menu.action, language)
             # ir.message has no module field: its module is its xml id's
+            self.menu = None
             messages = ModelData.search([
                     ('model', '=', 'ir.message'),
                     ('module', 'in', list(self.modules)),
@@ -293,6 +294,7 @@ class TranslationTestCase(unittest.TestCase):
             self.fail('\n%s strings with no Indonesian translation '
                 '(where: "English" (first menu showing it)):\n'
                 % len(untranslated)
-                + '\n'.join(f'{where}: {english!r} ({menu})'
+                + '\n'.join(
+                    f'{where}: {english!r}' + (f' ({menu})' if menu else '')
                     for (where, english), menu
                     in sorted(untranslated.items())))
