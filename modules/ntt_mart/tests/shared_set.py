@@ -65,6 +65,10 @@ def activate_shared_set():
         Lang.write(
             Lang.search([('code', 'in', SHARED_LANGUAGES)]),
             {'translatable': True})
+        # ir and res are activated by create_db before the languages are
+        # translatable: upgrade them to load their translations, as
+        # trytond-admin -l does on a new database
+        Module.upgrade(Module.search([('name', 'in', ['ir', 'res'])]))
         Module.activate(Module.search([('name', 'in', SHARED_MODULES)]))
         transaction.commit()
         ActivateUpgrade = pool.get(
