@@ -16,6 +16,8 @@ import subprocess
 import sys
 import tempfile
 
+import demo_data
+
 MODULES = ['ntt_mart']
 # the Indonesian translations are loaded for the staff
 LANGUAGES = ['id']
@@ -38,6 +40,10 @@ def parse_args(argv=None):
         default=True, help="create the demo users (default)")
     parser.add_argument('--no-demo', dest='demo', action='store_false',
         help="set up the company and outlets only")
+    parser.add_argument('--no-demo-data', dest='demo_data',
+        action='store_false', default=True,
+        help="with the demo users, but without the demo's suppliers, "
+        "products, contracts and sales (scripts/demo_data.py)")
     parser.add_argument('--pkp', action='store_true',
         help="the company is registered for VAT (PKP) and charges PPN")
     parser.add_argument('--year', type=int,
@@ -52,6 +58,7 @@ def parse_args(argv=None):
         "(default: $NTT_MART_ADMIN_PASSWORD or the demo password)")
     parser.add_argument('--email', default='admin@nttmart.example',
         help="e-mail of the admin user")
+    demo_data.add_arguments(parser)
     args = parser.parse_args(argv)
     if not args.config:
         name = ('trytond.conf' if args.backend == 'sqlite'
@@ -126,6 +133,7 @@ def main(argv=None):
     # import after trytond-admin so that this process sees the new schema
     from proteus import config as pconfig
 
+    from account_id.tests.tools import get_today
     from ntt_mart.deploy import (
         close_config_wizard, setup_accounting, setup_certification,
         setup_admin, setup_company, setup_consignment, setup_outlets,
@@ -134,6 +142,12 @@ def main(argv=None):
     setup_admin(args.password, args.email, config=config)
     company = setup_company(config, pkp=args.pkp)
     setup_accounting(company, year=args.year, config=config)
+    if args.demo and args.demo_data and args.year is None:
+        # the demo's sales start months ago, maybe in the previous year
+        start = demo_data.first_day(get_today(config=config), args.months)
+        start -= demo_data.LEAD
+        if start.year != get_today(config=config).year:
+            setup_accounting(company, year=start.year, config=config)
     setup_payment_methods(company, config=config)
     setup_consignment(company, config=config)
     setup_certification(config)
@@ -143,6 +157,8 @@ def main(argv=None):
     close_config_wizard(config)
     print(f"{args.database}: company {company.rec_name}, hub {hub.rec_name}, "
         f"{len(outlets)} regency outlets", file=sys.stderr)
+    if args.demo and args.demo_data:
+        demo_data.build(args.database, args.config, args)
 
 
 if __name__ == '__main__':

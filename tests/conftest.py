@@ -50,17 +50,17 @@ class DemoDatabase:
             text=True, timeout=SETUP_TIMEOUT)
 
 
-@pytest.fixture(scope='session')
-def demo_database(tmp_path_factory):
-    "Yield the DemoDatabase, built once by the set-up script"
+def _database(tmp_path_factory, prefix, extra_args):
+    """Yield a DemoDatabase copied from the shared set and set up by the
+    script with extra_args"""
     env = {k: v for k, v in os.environ.items()
         if k not in {'DB_NAME', 'DB_CACHE'}}
     drop = None
     if backend.name == 'sqlite':
         import sqlite3
-        directory = tmp_path_factory.mktemp('demo_db')
+        directory = tmp_path_factory.mktemp(f'{prefix}_db')
         env['TRYTOND_DATABASE__PATH'] = str(directory)
-        name = 'demo'
+        name = prefix
         copy_shared_set(name, directory)
         args = ['--database', name]
         config_file = os.path.join(ROOT, 'config', 'trytond.conf')
@@ -71,7 +71,7 @@ def demo_database(tmp_path_factory):
     else:
         import psycopg
         uri = config.get('database', 'uri').rstrip('/')
-        name = f'test_demo_{uuid.uuid4().hex[:12]}'
+        name = f'test_{prefix}_{uuid.uuid4().hex[:12]}'
         copy_shared_set(name)
         args = ['--backend', 'postgresql', '--database', name]
         config_file = os.path.join(ROOT, 'config', 'trytond-postgresql.conf')
@@ -83,7 +83,8 @@ def demo_database(tmp_path_factory):
         def drop():
             with psycopg.connect(uri + '/postgres', autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    database = DemoDatabase(name, args, env, config_file, query)
+    database = DemoDatabase(
+        name, args + list(extra_args), env, config_file, query)
     try:
         try:
             database.first_run = database.set_up()
@@ -93,6 +94,26 @@ def demo_database(tmp_path_factory):
     finally:
         if drop:
             drop()
+
+
+@pytest.fixture(scope='session')
+def demo_database(tmp_path_factory):
+    """Yield the DemoDatabase, built once by the set-up script: company,
+    outlets and demo users, without the demo's data (the tests add their
+    own records)"""
+    yield from _database(tmp_path_factory, 'demo', ['--no-demo-data'])
+
+
+# the living demo of the tests: small, so that it is built in a minute
+LIVING_DEMO_ARGS = [
+    '--suppliers', '30', '--outlets', '4', '--months', '3',
+    '--sales-per-day', '0.5', '--no-progress']
+
+
+@pytest.fixture(scope='session')
+def living_demo(tmp_path_factory):
+    "Yield a DemoDatabase set up with a small living demo"
+    yield from _database(tmp_path_factory, 'living', LIVING_DEMO_ARGS)
 
 
 def _free_port():
