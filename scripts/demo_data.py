@@ -147,7 +147,7 @@ def add_arguments(parser):
         help="number of UMKM suppliers (default: %(default)s)")
     group.add_argument('--months', type=int, default=3,
         help="months of till sales up to today (default: %(default)s)")
-    group.add_argument('--sales-per-day', type=float, default=1.0,
+    group.add_argument('--sales-per-day', type=float, default=0.5,
         help="till sales a day at a regency outlet; Kota Kupang sells "
         "three times as many (default: %(default)s)")
     group.add_argument('--outlets', type=int, default=22,

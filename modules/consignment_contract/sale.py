@@ -4,7 +4,7 @@ from contextlib import contextmanager
 
 from sql.aggregate import Min, Sum
 
-from trytond import backend
+from trytond import backend, config
 from trytond.i18n import gettext
 from trytond.model import ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
@@ -122,8 +122,11 @@ class POSCashSession(metaclass=PoolMeta):
 
 class POSSale(metaclass=PoolMeta):
     __name__ = 'sale.point.sale'
-    # seconds a till waits for another till selling the same consigned units
-    _stock_lock_wait = 3
+    # seconds a till waits for another till selling the same consigned
+    # units: the other till's posting, longer on a busy server
+    # ([consignment] till_lock_wait of trytond.conf)
+    _stock_lock_wait = config.getfloat(
+        'consignment', 'till_lock_wait', default=10)
 
     refunded_sales = fields.Function(fields.Many2Many(
             'sale.point.sale', None, None, "Refunded Sales",
