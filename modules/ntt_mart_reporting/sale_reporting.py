@@ -186,7 +186,8 @@ class FactMixin:
     consigned_revenue = Monetary(
         lazy_gettext('ntt_mart_reporting.msg_fact_consigned_revenue'),
         digits='currency', currency='currency',
-        help=lazy_gettext('ntt_mart_reporting.msg_fact_consigned_revenue_help'))
+        help=lazy_gettext(
+            'ntt_mart_reporting.msg_fact_consigned_revenue_help'))
     own_revenue = Monetary(
         lazy_gettext('ntt_mart_reporting.msg_fact_own_revenue'),
         digits='currency', currency='currency',
