@@ -9,7 +9,7 @@ consignor, what the consignor is owed for it and the unit cost of the own
 goods.  The reports of this module group those lines by outlet, outlet
 regency and origin regency and sum revenue, quantity, consigned and own
 revenue, local revenue and the company's margin, in one SQL statement."""
-from sql import Null, Union
+from sql import Literal, Null, Union
 from sql.aggregate import Max, Sum
 from sql.conditionals import Case, Coalesce, NullIf
 from sql.functions import Round
@@ -52,6 +52,15 @@ class AbstractMixin:
         """Return the columns of the sales fact for the line, given the
         reference of the line (the origin of its stock moves) and its
         outlet; each line source returns them in the same order"""
+        if not issubclass(cls, FactMixin):
+            # The reports that do not sum them skip the moves' subqueries
+            return [
+                outlet.as_('outlet'),
+                Literal(0).as_('consigned_quantity'),
+                Literal(None).as_('consignor'),
+                Literal(0).as_('consignor_amount'),
+                Literal(None).as_('unit_cost'),
+                ]
         return [
             outlet.as_('outlet'),
             cls._line_consigned_quantity(origin).as_('consigned_quantity'),
