@@ -426,6 +426,83 @@ class OriginRegencyTimeseries(
     __string__ = "Sales per Origin Regency and Period"
 
 
+class SupplierMixin:
+    __slots__ = ()
+    supplier = fields.Many2One(
+        'party.party',
+        lazy_gettext('ntt_mart_reporting.msg_fact_supplier'),
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
+    umkm_class = fields.Function(fields.Selection(
+            'get_umkm_classes',
+            lazy_gettext('ntt_mart_reporting.msg_fact_umkm_class')),
+        'get_umkm_class')
+
+    @classmethod
+    def _column_supplier(cls, tables, withs):
+        "The consignor of consigned goods, else the producer"
+        line = tables['line']
+        template = tables['line.product.template']
+        return Coalesce(line.consignor, template.producer)
+
+    @classmethod
+    def _columns(cls, tables, withs):
+        return super()._columns(tables, withs) + [
+            cls._column_supplier(tables, withs).as_('supplier')]
+
+    @classmethod
+    def _group_by(cls, tables, withs):
+        return super()._group_by(tables, withs) + [
+            cls._column_supplier(tables, withs)]
+
+    @classmethod
+    def _where(cls, tables, withs):
+        return super()._where(tables, withs) & (
+            cls._column_supplier(tables, withs) != Null)
+
+    @classmethod
+    def get_umkm_classes(cls):
+        pool = Pool()
+        Party = pool.get('party.party')
+        return Party.fields_get(['umkm_class'])['umkm_class']['selection']
+
+    def get_umkm_class(self, name):
+        return self.supplier.umkm_class if self.supplier else None
+
+    def get_rec_name(self, name):
+        return self.supplier.rec_name if self.supplier else None
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return [('supplier.rec_name', *clause[1:])]
+
+
+class Supplier(SupplierMixin, FactMixin, Abstract, ModelView):
+    __name__ = 'sale.reporting.supplier'
+    __string__ = "Sales per Supplier"
+
+    time_series = fields.One2Many(
+        'sale.reporting.supplier.time_series', 'supplier',
+        lazy_gettext('sale.msg_sale_reporting_time_series'))
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('supplier', 'ASC'))
+
+    @classmethod
+    def _column_id(cls, tables, withs):
+        return cls._column_supplier(tables, withs)
+
+
+class SupplierTimeseries(
+        SupplierMixin, FactMixin, AbstractTimeseries, ModelView):
+    __name__ = 'sale.reporting.supplier.time_series'
+    __string__ = "Sales per Supplier and Period"
+
+
 class OutletMixin:
     __slots__ = ()
     outlet = fields.Many2One(
