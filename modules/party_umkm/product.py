@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Bool, Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
@@ -31,6 +32,19 @@ class Template(metaclass=PoolMeta):
         'party.party', "Producer", ondelete='RESTRICT',
         help="The supplier (UMKM) that makes the product.\n"
         "Only its certificates can cover the product.")
+    origin_regency = fields.Many2One(
+        'country.subdivision', "Origin", ondelete='RESTRICT',
+        domain=[
+            ('type', 'in', ['regency', 'city', 'province']),
+            ],
+        states={
+            'invisible': Bool(Eval('imported')),
+            },
+        help="The regency (kabupaten) or city (kota) where the product is "
+        "made, or the province of goods made elsewhere in Indonesia.\n"
+        "Defaults to the origin regency of the producer.")
+    imported = fields.Boolean(
+        "Imported", help="Check for goods made outside Indonesia.")
     halal_status = fields.Selection(
         HALAL_STATUSES, "Halal Status",
         help="\"Tidak halal\" products are made from non-halal ingredients: "
@@ -44,6 +58,24 @@ class Template(metaclass=PoolMeta):
     certificates = fields.Many2Many(
         'party.certificate-product.template', 'template', 'certificate',
         "Certificates", readonly=True)
+
+    @classmethod
+    def default_imported(cls):
+        return False
+
+    @fields.depends('producer', 'origin_regency', 'imported')
+    def on_change_producer(self):
+        try:
+            super().on_change_producer()
+        except AttributeError:
+            pass
+        if self.producer and not self.origin_regency and not self.imported:
+            self.origin_regency = self.producer.origin_regency
+
+    @fields.depends('imported')
+    def on_change_imported(self):
+        if self.imported:
+            self.origin_regency = None
 
     @property
     def is_tidak_halal(self):

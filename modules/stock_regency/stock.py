@@ -351,7 +351,7 @@ class CreateOutlet(Wizard):
             host_type=start.host_type,
             outlet_manager=start.outlet_manager,
             opening_date=start.opening_date,
-            address=start.address,
+            address=self.outlet_address(),
             input_location=input_,
             output_location=output,
             storage_location=storage,
@@ -381,6 +381,33 @@ class CreateOutlet(Wizard):
                         'lead_time': start.lead_time,
                         }])
         return warehouse
+
+    def outlet_address(self):
+        """Return the address of the new outlet: the one given, or a new
+        address of the company in the regency, so that the sales of its
+        tills, which have no customer address, are reported in the regency"""
+        pool = Pool()
+        Address = pool.get('party.address')
+        Company = pool.get('company.company')
+        start = self.start
+        if start.address:
+            return start.address
+        company_id = Transaction().context.get('company')
+        if company_id is None or company_id < 0:
+            return None
+        regency = start.regency
+        address = Address(
+            party=Company(company_id).party,
+            country=regency.country,
+            city=regency.regency_capital)
+        # the regency, or its province where addresses take provinces only
+        types = address.on_change_with_subdivision_types()
+        subdivision = regency
+        while subdivision and types and subdivision.type not in types:
+            subdivision = subdivision.parent
+        address.subdivision = subdivision
+        address.save()
+        return address
 
     def location_code(self, suffix):
         """Return the code of a location of the new outlet: the outlet's code

@@ -83,6 +83,12 @@ def create_idr(config=None):
         currency = Currency(name="Rupiah", code='IDR', symbol='Rp')
     currency.rounding = Decimal('1')
     currency.digits = 0
+    # Sales reporting converts amounts at the rates of the currency: without
+    # one, every sale drops out of the reports
+    if not currency.rates:
+        rate = currency.rates.new()
+        rate.date = datetime.date(1970, 1, 1)
+        rate.rate = Decimal('1')
     currency.save()
     return currency
 

@@ -1,0 +1,574 @@
+# This file is part of NTT Mart ERP.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The province figures on Tryton's sale reporting.
+
+Every line that sale reporting reads (sales orders from ``sale``, till sales
+from ``sale_point``) carries, besides upstream's columns, the outlet that
+sold it, the part of its quantity taken from consignors' locations, the
+consignor, what the consignor is owed for it and the unit cost of the own
+goods.  The reports of this module group those lines by outlet, outlet
+regency and origin regency and sum revenue, quantity, consigned and own
+revenue, local revenue and the company's margin, in one SQL statement."""
+from sql import Literal, Null, Union
+from sql.aggregate import Max, Sum
+from sql.conditionals import Case, Coalesce, NullIf
+from sql.functions import Round
+from sql.operators import Concat
+
+from trytond.i18n import lazy_gettext
+from trytond.model import ModelView, fields
+from trytond.modules.currency.fields import Monetary
+from trytond.modules.sale.sale_reporting import Abstract, AbstractTimeseries
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+
+class AbstractMixin:
+    """Add to the lines of sale reporting the outlet, the consigned part and
+    the costs; report till sales at the outlet's address"""
+    __slots__ = ()
+
+    @classmethod
+    def _sale_line_columns(cls, line, sale):
+        return super()._sale_line_columns(line, sale) + cls._fact_columns(
+            Concat('sale.line,', line.id), sale.warehouse)
+
+    @classmethod
+    def _pos_sale_line_columns(cls, line, point, sale, currency):
+        columns = super()._pos_sale_line_columns(line, point, sale, currency)
+        outlet = cls._location_warehouse(point.storage_location)
+        # A till has no customer address: its sales are made at the outlet
+        columns = [
+            Coalesce(point.address, cls._warehouse_address(outlet)).as_(
+                'shipment_address')
+            if c.output_name == 'shipment_address' else c
+            for c in columns]
+        return columns + cls._fact_columns(
+            Concat('sale.point.sale.line,', line.id), outlet)
+
+    @classmethod
+    def _fact_columns(cls, origin, outlet):
+        """Return the columns of the sales fact for the line, given the
+        reference of the line (the origin of its stock moves) and its
+        outlet; each line source returns them in the same order"""
+        if not issubclass(cls, FactMixin):
+            # The reports that do not sum them skip the moves' subqueries
+            return [
+                outlet.as_('outlet'),
+                Literal(0).as_('consigned_quantity'),
+                Literal(None).as_('consignor'),
+                Literal(0).as_('consignor_amount'),
+                Literal(None).as_('unit_cost'),
+                ]
+        return [
+            outlet.as_('outlet'),
+            cls._line_consigned_quantity(origin).as_('consigned_quantity'),
+            cls._line_consignor(origin).as_('consignor'),
+            cls._line_consignor_amount(origin).as_('consignor_amount'),
+            cls._line_unit_cost(origin).as_('unit_cost'),
+            ]
+
+    @classmethod
+    def _location_warehouse(cls, location_id):
+        "Return the query of the (innermost) warehouse of the location"
+        pool = Pool()
+        Location = pool.get('stock.location')
+        location = Location.__table__()
+        warehouse = Location.__table__()
+        return (location
+            .join(warehouse,
+                condition=(warehouse.left <= location.left)
+                & (warehouse.right >= location.right))
+            .select(warehouse.id,
+                where=(location.id == location_id)
+                & (warehouse.type == 'warehouse'),
+                order_by=[warehouse.left.desc],
+                limit=1))
+
+    @classmethod
+    def _warehouse_address(cls, warehouse_id):
+        pool = Pool()
+        Location = pool.get('stock.location')
+        warehouse = Location.__table__()
+        return warehouse.select(warehouse.address,
+            where=warehouse.id == warehouse_id)
+
+    @classmethod
+    def _line_moves(cls, origin):
+        """Return the query of the stock moves that deliver (or take back)
+        the goods of the line: its moves and the inventory moves of its
+        outgoing moves, where a shipment picks consigned goods"""
+        pool = Pool()
+        Move = pool.get('stock.move')
+        move = Move.__table__()
+        outgoing = Move.__table__()
+        inventory = Move.__table__()
+
+        def columns(move):
+            return [
+                move.id.as_('move'),
+                move.quantity.as_('quantity'),
+                move.from_location.as_('from_location'),
+                move.to_location.as_('to_location'),
+                move.cost_price.as_('cost_price'),
+                ]
+        direct = move.select(*columns(move),
+            where=(move.origin == origin) & (move.state != 'cancelled'))
+        picked = (outgoing
+            .join(inventory,
+                condition=inventory.origin == Concat(
+                    'stock.move,', outgoing.id))
+            .select(*columns(inventory),
+                where=(outgoing.origin == origin)
+                & (outgoing.state != 'cancelled')
+                & (inventory.state != 'cancelled')))
+        return Union(direct, picked, all_=True)
+
+    @classmethod
+    def _line_moves_locations(cls, origin):
+        pool = Pool()
+        Location = pool.get('stock.location')
+        moves = cls._line_moves(origin)
+        from_ = Location.__table__()
+        to = Location.__table__()
+        return (moves
+            .join(from_, condition=moves.from_location == from_.id)
+            .join(to, condition=moves.to_location == to.id)), moves, from_, to
+
+    @classmethod
+    def _line_consigned_quantity(cls, origin):
+        "The quantity of the line taken from (or back to) consignors"
+        query, moves, from_, to = cls._line_moves_locations(origin)
+        return query.select(Coalesce(Sum(Case(
+                        (from_.consignment_party != Null, moves.quantity),
+                        (to.consignment_party != Null, -moves.quantity),
+                        else_=0)), 0))
+
+    @classmethod
+    def _line_consignor(cls, origin):
+        query, moves, from_, to = cls._line_moves_locations(origin)
+        return query.select(
+            Max(Coalesce(from_.consignment_party, to.consignment_party)))
+
+    @classmethod
+    def _line_consignor_amount(cls, origin):
+        """What the consignors are owed for the line: their invoice lines
+        of the consigned moves (credits for goods taken back)"""
+        pool = Pool()
+        InvoiceLine = pool.get('account.invoice.line')
+        LineMove = pool.get('account.invoice.line-stock.move')
+        invoice_line = InvoiceLine.__table__()
+        line_move = LineMove.__table__()
+        moves = cls._line_moves(origin)
+        return (moves
+            .join(line_move, condition=line_move.stock_move == moves.move)
+            .join(invoice_line,
+                condition=(line_move.invoice_line == invoice_line.id)
+                & (invoice_line.invoice_type == 'in'))
+            .select(Coalesce(
+                    Sum(invoice_line.quantity * invoice_line.unit_price),
+                    0)))
+
+    @classmethod
+    def _line_unit_cost(cls, origin):
+        """The unit cost of the line's own goods: the cost price of its moves
+        of own goods to (or back from) the customer"""
+        query, moves, from_, to = cls._line_moves_locations(origin)
+        own = (moves.cost_price != Null) & (from_.consignment_party == Null)
+        quantity = Case(
+            (own & (to.type == 'customer'), moves.quantity),
+            (own & (from_.type == 'customer'), -moves.quantity),
+            else_=0)
+        return query.select(
+            Sum(quantity * moves.cost_price) / NullIf(Sum(quantity), 0))
+
+
+class FactMixin:
+    """The measures of the sales fact: quantity, consigned and own revenue,
+    local revenue and the company's margin; the outlet and the regency of
+    the context and the outlets of outlet staff limit the lines"""
+    __slots__ = ()
+
+    quantity = fields.Float(
+        lazy_gettext('ntt_mart_reporting.msg_fact_quantity'))
+    consigned_revenue = Monetary(
+        lazy_gettext('ntt_mart_reporting.msg_fact_consigned_revenue'),
+        digits='currency', currency='currency',
+        help=lazy_gettext(
+            'ntt_mart_reporting.msg_fact_consigned_revenue_help'))
+    own_revenue = Monetary(
+        lazy_gettext('ntt_mart_reporting.msg_fact_own_revenue'),
+        digits='currency', currency='currency',
+        help=lazy_gettext('ntt_mart_reporting.msg_fact_own_revenue_help'))
+    consigned_share = fields.Function(fields.Float(
+            lazy_gettext('ntt_mart_reporting.msg_fact_consigned_share'),
+            digits=(16, 4)),
+        'get_share')
+    local_revenue = Monetary(
+        lazy_gettext('ntt_mart_reporting.msg_fact_local_revenue'),
+        digits='currency', currency='currency',
+        help=lazy_gettext('ntt_mart_reporting.msg_fact_local_revenue_help'))
+    local_share = fields.Function(fields.Float(
+            lazy_gettext('ntt_mart_reporting.msg_fact_local_share'),
+            digits=(16, 4)),
+        'get_share')
+    margin = Monetary(
+        lazy_gettext('ntt_mart_reporting.msg_fact_margin'),
+        digits='currency', currency='currency',
+        help=lazy_gettext('ntt_mart_reporting.msg_fact_margin_help'))
+
+    @classmethod
+    def _joins(cls):
+        pool = Pool()
+        Location = pool.get('stock.location')
+        Product = pool.get('product.product')
+        Subdivision = pool.get('country.subdivision')
+        Template = pool.get('product.template')
+        from_item, tables, withs = super()._joins()
+        line = tables['line']
+        if 'line.product' not in tables:
+            product = tables['line.product'] = Product.__table__()
+            from_item = from_item.join(
+                product, condition=line.product == product.id)
+        product = tables['line.product']
+        if 'line.product.template' not in tables:
+            template = tables['line.product.template'] = Template.__table__()
+            from_item = from_item.join(
+                template, condition=product.template == template.id)
+        template = tables['line.product.template']
+        if 'line.product.template.origin' not in tables:
+            origin = Subdivision.__table__()
+            tables['line.product.template.origin'] = origin
+            from_item = from_item.join(origin, 'LEFT',
+                condition=template.origin_regency == origin.id)
+        if 'line.outlet' not in tables:
+            outlet = tables['line.outlet'] = Location.__table__()
+            from_item = from_item.join(outlet, 'LEFT',
+                condition=line.outlet == outlet.id)
+        outlet = tables['line.outlet']
+        if 'line.outlet.regency' not in tables:
+            regency = Subdivision.__table__()
+            tables['line.outlet.regency'] = regency
+            from_item = from_item.join(regency, 'LEFT',
+                condition=outlet.regency == regency.id)
+        return from_item, tables, withs
+
+    @classmethod
+    def _revenue(cls, quantity, tables, withs):
+        "Return the revenue of quantity of the lines in company currency"
+        line = tables['line']
+        currency = tables['line.company.currency']
+        currency_company = withs['currency_company']
+        currency_sale = withs['currency_sale']
+        return Round(cls.revenue.sql_cast(
+                Sum(quantity * line.unit_price
+                    * currency_company.rate / currency_sale.rate)),
+            currency.digits)
+
+    @classmethod
+    def _is_local(cls, tables, withs):
+        """Return the condition of the goods made in the province of the
+        outlet that sold them"""
+        origin = tables['line.product.template.origin']
+        regency = tables['line.outlet.regency']
+        origin_province = Case(
+            (origin.type == 'province', origin.id), else_=origin.parent)
+        return (origin.id != Null) & (origin_province == regency.parent)
+
+    @classmethod
+    def _columns(cls, tables, withs):
+        line = tables['line']
+        currency = tables['line.company.currency']
+        revenue = cls._revenue(line.quantity, tables, withs)
+        consigned_revenue = cls._revenue(
+            line.consigned_quantity, tables, withs)
+        local_quantity = Case(
+            (cls._is_local(tables, withs), line.quantity), else_=0)
+        own_quantity = line.quantity - line.consigned_quantity
+        cost = Sum(line.consignor_amount
+            + own_quantity * Coalesce(line.unit_cost, 0))
+        margin = revenue - Round(cls.margin.sql_cast(cost), currency.digits)
+        return super()._columns(tables, withs) + [
+            Sum(line.quantity).as_('quantity'),
+            consigned_revenue.as_('consigned_revenue'),
+            (revenue - consigned_revenue).as_('own_revenue'),
+            cls._revenue(local_quantity, tables, withs).as_('local_revenue'),
+            margin.as_('margin'),
+            ]
+
+    @classmethod
+    def _where(cls, tables, withs):
+        pool = Pool()
+        User = pool.get('res.user')
+        context = Transaction().context
+        line = tables['line']
+        regency = tables['line.outlet.regency']
+        where = super()._where(tables, withs)
+        if context.get('regency'):
+            where &= regency.id == context['regency']
+        outlets = User.get_limited_outlets()
+        if outlets is not None:
+            where &= line.outlet.in_(list(outlets) or [-1])
+        return where
+
+    def get_share(self, name):
+        "Return the share of the revenue of the measure"
+        amount = getattr(self, name[:-len('_share')] + '_revenue')
+        if self.revenue and amount is not None:
+            return float(amount / self.revenue)
+
+
+class OutletRegencyMixin:
+    __slots__ = ()
+    regency = fields.Many2One(
+        'country.subdivision',
+        lazy_gettext('ntt_mart_reporting.msg_fact_outlet_regency'))
+
+    @classmethod
+    def _columns(cls, tables, withs):
+        regency = tables['line.outlet.regency']
+        return super()._columns(tables, withs) + [regency.id.as_('regency')]
+
+    @classmethod
+    def _group_by(cls, tables, withs):
+        regency = tables['line.outlet.regency']
+        return super()._group_by(tables, withs) + [regency.id]
+
+    @classmethod
+    def _where(cls, tables, withs):
+        regency = tables['line.outlet.regency']
+        return super()._where(tables, withs) & (regency.id != Null)
+
+    def get_rec_name(self, name):
+        return self.regency.rec_name if self.regency else None
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return [('regency.rec_name', *clause[1:])]
+
+
+class OutletRegency(OutletRegencyMixin, FactMixin, Abstract, ModelView):
+    __name__ = 'sale.reporting.outlet_regency'
+    __string__ = "Sales per Outlet Regency"
+
+    time_series = fields.One2Many(
+        'sale.reporting.outlet_regency.time_series', 'regency',
+        lazy_gettext('sale.msg_sale_reporting_time_series'))
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('regency', 'ASC'))
+
+    @classmethod
+    def _column_id(cls, tables, withs):
+        return tables['line.outlet.regency'].id
+
+
+class OutletRegencyTimeseries(
+        OutletRegencyMixin, FactMixin, AbstractTimeseries, ModelView):
+    __name__ = 'sale.reporting.outlet_regency.time_series'
+    __string__ = "Sales per Outlet Regency and Period"
+
+
+class OriginRegencyMixin:
+    __slots__ = ()
+    origin_regency = fields.Many2One(
+        'country.subdivision',
+        lazy_gettext('ntt_mart_reporting.msg_fact_origin_regency'))
+
+    @classmethod
+    def _columns(cls, tables, withs):
+        origin = tables['line.product.template.origin']
+        return super()._columns(tables, withs) + [
+            origin.id.as_('origin_regency')]
+
+    @classmethod
+    def _group_by(cls, tables, withs):
+        origin = tables['line.product.template.origin']
+        return super()._group_by(tables, withs) + [origin.id]
+
+    @classmethod
+    def _where(cls, tables, withs):
+        origin = tables['line.product.template.origin']
+        return super()._where(tables, withs) & (origin.id != Null)
+
+    def get_rec_name(self, name):
+        return self.origin_regency.rec_name if self.origin_regency else None
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return [('origin_regency.rec_name', *clause[1:])]
+
+
+class OriginRegency(OriginRegencyMixin, FactMixin, Abstract, ModelView):
+    __name__ = 'sale.reporting.origin_regency'
+    __string__ = "Sales per Origin Regency"
+
+    time_series = fields.One2Many(
+        'sale.reporting.origin_regency.time_series', 'origin_regency',
+        lazy_gettext('sale.msg_sale_reporting_time_series'))
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('origin_regency', 'ASC'))
+
+    @classmethod
+    def _column_id(cls, tables, withs):
+        return tables['line.product.template.origin'].id
+
+
+class OriginRegencyTimeseries(
+        OriginRegencyMixin, FactMixin, AbstractTimeseries, ModelView):
+    __name__ = 'sale.reporting.origin_regency.time_series'
+    __string__ = "Sales per Origin Regency and Period"
+
+
+class SupplierMixin:
+    __slots__ = ()
+    supplier = fields.Many2One(
+        'party.party',
+        lazy_gettext('ntt_mart_reporting.msg_fact_supplier'),
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
+    umkm_class = fields.Function(fields.Selection(
+            'get_umkm_classes',
+            lazy_gettext('ntt_mart_reporting.msg_fact_umkm_class')),
+        'get_umkm_class')
+
+    @classmethod
+    def _column_supplier(cls, tables, withs):
+        "The consignor of consigned goods, else the producer"
+        line = tables['line']
+        template = tables['line.product.template']
+        return Coalesce(line.consignor, template.producer)
+
+    @classmethod
+    def _columns(cls, tables, withs):
+        return super()._columns(tables, withs) + [
+            cls._column_supplier(tables, withs).as_('supplier')]
+
+    @classmethod
+    def _group_by(cls, tables, withs):
+        return super()._group_by(tables, withs) + [
+            cls._column_supplier(tables, withs)]
+
+    @classmethod
+    def _where(cls, tables, withs):
+        return super()._where(tables, withs) & (
+            cls._column_supplier(tables, withs) != Null)
+
+    @classmethod
+    def get_umkm_classes(cls):
+        pool = Pool()
+        Party = pool.get('party.party')
+        return Party.fields_get(['umkm_class'])['umkm_class']['selection']
+
+    def get_umkm_class(self, name):
+        return self.supplier.umkm_class if self.supplier else None
+
+    def get_rec_name(self, name):
+        return self.supplier.rec_name if self.supplier else None
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return [('supplier.rec_name', *clause[1:])]
+
+
+class Supplier(SupplierMixin, FactMixin, Abstract, ModelView):
+    __name__ = 'sale.reporting.supplier'
+    __string__ = "Sales per Supplier"
+
+    time_series = fields.One2Many(
+        'sale.reporting.supplier.time_series', 'supplier',
+        lazy_gettext('sale.msg_sale_reporting_time_series'))
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('supplier', 'ASC'))
+
+    @classmethod
+    def _column_id(cls, tables, withs):
+        return cls._column_supplier(tables, withs)
+
+
+class SupplierTimeseries(
+        SupplierMixin, FactMixin, AbstractTimeseries, ModelView):
+    __name__ = 'sale.reporting.supplier.time_series'
+    __string__ = "Sales per Supplier and Period"
+
+
+class OutletMixin:
+    __slots__ = ()
+    outlet = fields.Many2One(
+        'stock.location',
+        lazy_gettext('ntt_mart_reporting.msg_fact_outlet'),
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
+
+    @classmethod
+    def _columns(cls, tables, withs):
+        line = tables['line']
+        return super()._columns(tables, withs) + [line.outlet.as_('outlet')]
+
+    @classmethod
+    def _group_by(cls, tables, withs):
+        line = tables['line']
+        return super()._group_by(tables, withs) + [line.outlet]
+
+    @classmethod
+    def _where(cls, tables, withs):
+        line = tables['line']
+        return super()._where(tables, withs) & (line.outlet != Null)
+
+    def get_rec_name(self, name):
+        return self.outlet.rec_name if self.outlet else None
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return [('outlet.rec_name', *clause[1:])]
+
+
+class Outlet(OutletMixin, FactMixin, Abstract, ModelView):
+    __name__ = 'sale.reporting.outlet'
+    __string__ = "Sales per Outlet"
+
+    time_series = fields.One2Many(
+        'sale.reporting.outlet.time_series', 'outlet',
+        lazy_gettext('sale.msg_sale_reporting_time_series'))
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('outlet', 'ASC'))
+
+    @classmethod
+    def _column_id(cls, tables, withs):
+        return tables['line'].outlet
+
+
+class OutletTimeseries(OutletMixin, FactMixin, AbstractTimeseries, ModelView):
+    __name__ = 'sale.reporting.outlet.time_series'
+    __string__ = "Sales per Outlet and Period"
+
+
+class Context(metaclass=PoolMeta):
+    __name__ = 'sale.reporting.context'
+
+    regency = fields.Many2One(
+        'country.subdivision', "Regency",
+        domain=[
+            ('type', 'in', ['regency', 'city']),
+            ],
+        help="Limit the figures to the outlets of the regency.")
+
+    @classmethod
+    def default_regency(cls):
+        return Transaction().context.get('regency')
