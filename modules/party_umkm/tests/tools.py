@@ -112,7 +112,7 @@ def personal_data_searches(nik=PERSONAL_NIK):
         ('party.party', [('addresses.street', 'ilike', '%oelamasi%')], 1),
         ('party.party', [('addresses.postal_code', '=', '85361')], 1),
         ('party.address', [('street', 'ilike', '%oelamasi%')], 1),
-        ('party.address', [('rec_name', 'ilike', '%oelamasi%')], 1),
+        ('party.address', [('rec_name', 'ilike', '%oelamasi 7%')], 1),
         ('party.address', [('party.identifiers.code', '=', nik)], 1),
         ('party.contact_mechanism', [('value', 'like', '+6281237%')], 1),
         ('party.contact_mechanism', [('rec_name', 'ilike', '%bria@%')], 1),
