@@ -324,6 +324,8 @@ def test_officer_settles(server, world, page, day):
     assert total == 1, rows
     open_row(tab, world['supplier_name'])
     assert field_value(tab, 'supplier') == world['supplier_name']
+    # a draft: the officer may still change its date
+    expect_editable(widget(tab, 'date'))
     screenshot(page, '4-officer-settlement')
     name, data = print_report(page, tab, 'Laporan Konsinyasi')
     assert is_document(data), data[:20]
@@ -361,11 +363,19 @@ def test_province_analyst_reads(server, world, page, day):
     assert total >= 1, rows
     assert toolbar(tab, 'Baru').is_disabled()
     screenshot(page, '5-analyst-settlements')
+    # the draft settlement the officer may change is read-only here
+    open_row(tab, world['supplier_name'])
+    date = widget(tab, 'date')
+    date.wait_for()
+    assert not date.is_editable()
+    screenshot(page, '5-analyst-settlement-read-only')
 
     tab = open_menu(page, CONSIGNMENT, 'Stok Sendiri dan Titipan')
     search(page, tab, world['tag'])
     total, rows = list_rows(page, tab)
-    cells = {c for row in rows for c in row}
-    assert {world['sarong'], world['basket']} <= cells, rows
+    # 5 sarongs received, 1 sold; 10 baskets received
+    for product, quantity in [(world['sarong'], '4'), (world['basket'], '10')]:
+        row, = [r for r in rows if product in r]
+        assert quantity in row, rows
     screenshot(page, '5-analyst-stock')
     logout(page)
