@@ -230,6 +230,15 @@ class Contract(BoundsMixin, Workflow, ModelSQL, ModelView, ChatMixin):
         return Transaction().context.get('company')
 
     @classmethod
+    def index_set_field(cls, name):
+        index = super().index_set_field(name)
+        if name == 'outlets':
+            # the outlet rule of the lines reads the contract's outlets:
+            # a contract saved with both must get its outlets first
+            index -= 1
+        return index
+
+    @classmethod
     def default_state(cls):
         return 'draft'
 
