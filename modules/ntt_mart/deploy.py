@@ -235,7 +235,9 @@ def setup_consignment(company, config=None):
     """Configure the consignment settlements: fees deducted from
     consignors are facilitation revenue (41300), host institutions' shares
     an operating expense (61210), consigned goods written off a loss
-    (81200) reduced by the consignor's share"""
+    (81200) reduced by the consignor's share; the first time, settle per
+    outlet, so that each outlet's consignment officer sees the settlements
+    of the outlet"""
     Configuration = Model.get('consignment.configuration', config=config)
     accounts = _accounts(company, config=config)
     configuration = Configuration(1)
@@ -249,6 +251,7 @@ def setup_consignment(company, config=None):
             setattr(configuration, field, accounts[code])
             changed = True
     if changed:
+        configuration.settle_per_outlet = True
         configuration.save()
     return configuration
 

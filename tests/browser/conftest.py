@@ -75,6 +75,13 @@ def page(server, browser_context, request):
             except Exception:
                 pass
             print(f"failure screenshot: {path}; server log: {log_path}")
+        # the next test logs in anew, also after a test that failed logged in
+        try:
+            page.evaluate(
+                "() => { localStorage.clear(); sessionStorage.clear(); }")
+        except Exception:
+            pass
+        browser_context.clear_cookies()
         page.close()
 
 
