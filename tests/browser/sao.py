@@ -279,16 +279,24 @@ def label_text(tab, name):
 
 def type_in(input_, value):
     """Type value in input_ and leave it, again if an on_change of an earlier
-    field answered meanwhile and cleared it"""
+    field answered meanwhile and cleared or replaced it (a number or a
+    date is compared by its digits, as sao formats it)"""
     page = input_.page
     value = str(value)
+    digits = re.sub(r'\D', '', value)
+
+    def stayed():
+        shown = input_.input_value().strip()
+        if not digits:
+            return bool(shown)
+        return re.sub(r'\D', '', shown).startswith(digits)
     for _ in range(5):
         # sao formats a number again when it gets the focus: empty it first
         input_.fill('')
         input_.fill(value)
         input_.press('Tab')
         wait_idle(page, settle=300)
-        if input_.input_value().strip():
+        if stayed():
             return
     raise AssertionError(f"{value!r} does not stay in the field")
 

@@ -105,10 +105,21 @@ def add_dialog_line(page, lines, product, quantity):
 def print_report(page, tab, name):
     "Print the report name of the record and return the file that comes back"
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-    tab.locator('.toolbar button[title="Cetak laporan"]').first.click()
-    with page.expect_download() as download:
-        tab.locator('.toolbar .dropdown-menu:visible li a',
-            has_text=name).first.click()
+    button = tab.locator('.toolbar button[title="Cetak laporan"]').first
+    item = tab.locator('.toolbar .dropdown-menu li a', has_text=name).first
+    for attempt in range(5):
+        # sao redraws the toolbar when a call answers, closing the menu:
+        # open it again then
+        wait_idle(page)
+        button.click()
+        try:
+            # LibreOffice converts the document: its first start is slow
+            with page.expect_download(timeout=180_000) as download:
+                item.click(timeout=5000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 4:
+                raise
     download = download.value
     with open(download.path(), 'rb') as file:
         data = file.read()
