@@ -290,11 +290,18 @@ def type_in(input_, value):
         if not digits:
             return bool(shown)
         return re.sub(r'\D', '', shown).startswith(digits)
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
     for _ in range(5):
-        # sao formats a number again when it gets the focus: empty it first
-        input_.fill('')
-        input_.fill(value)
-        input_.press('Tab')
+        try:
+            # sao formats a number again when it gets the focus: empty it
+            # first; a number shows another input while it is edited, which
+            # a redraw may hide: find the input again then
+            input_.fill('', timeout=5000)
+            input_.fill(value, timeout=5000)
+            input_.press('Tab', timeout=5000)
+        except PlaywrightTimeoutError:
+            wait_idle(page, settle=300)
+            continue
         wait_idle(page, settle=300)
         if stayed():
             return
