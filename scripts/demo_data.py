@@ -12,9 +12,10 @@ same records.  The suppliers, products, certificates and contracts are
 written as the CSV files of ``scripts/import_csv.py`` (kept under
 ``var/demo/`` for a look at the import formats) and imported with it, so
 every row passes the modules' own rules; the rest goes through the models.
-Everything is written in one transaction: a failure leaves nothing.  A
-database that already holds the demo (its first contract) is left as it
-is.
+The goods are written in one transaction and committed, then the sales,
+the settled period and the coaching in a second one (on PostgreSQL a till
+reads the consigned stock in a transaction of its own, which sees only what
+is committed).  A database that already holds the demo is left as it is.
 
 ``scripts/setup_database.py`` runs it (``make demo``); on its own::
 
@@ -36,6 +37,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 # the demo's first contract: the database holds the demo when it exists
 MARKER = 'KNS-DEMO-0001'
+# the coach of the suppliers, written last
+COACH = "Dinas Koperasi dan UKM Provinsi NTT"
 KUPANG = '53.71'
 # the goods arrive this long before the first sale
 LEAD = dt.timedelta(days=7)
@@ -694,7 +697,7 @@ class Demo:
         Party = pool.get('party.party')
         company = self.transaction.context['company']
         rng = self.rng
-        coach, = Party.create([{'name': "Dinas Koperasi dan UKM Provinsi NTT"}])
+        coach, = Party.create([{'name': COACH}])
         parties = {p.nib: p for p in Party.search([
                     ('nib', 'in', [s.nib for s in self.plan.suppliers
                             if s.coached])])}
@@ -736,7 +739,13 @@ class Demo:
             Certificate.revoke(certificates)
 
 
-def has_demo(pool):
+def has_demo(pool, complete=False):
+    """Tell whether the database holds the demo's goods (its first
+    contract) or, with complete, its sales too (the coach of the last
+    step)"""
+    if complete:
+        Party = pool.get('party.party')
+        return bool(Party.search([('name', '=', COACH)], limit=1))
     Contract = pool.get('consignment.contract')
     return bool(Contract.search([('number', '=', MARKER)], limit=1))
 
@@ -753,14 +762,22 @@ def build(database, config_file=None, options=None, directory=None,
         directory = os.path.join(ROOT, 'var', 'demo')
     # the demo numbers documents of many sequences (tills, invoices, moves,
     # settlements): lock them from the start rather than run again for each
-    summary = run_in_transaction(database,
-        lambda transaction: write(pool, transaction, options, directory),
-        lock_tables=[
-            'ir_sequence', 'ir_sequence_strict', 'sale_point',
-            'account_journal_period'])
-    if summary is None:
+    locks = ['ir_sequence', 'ir_sequence_strict', 'sale_point',
+        'account_journal_period']
+    # Two transactions: the goods are received and committed before the
+    # tills sell them (on PostgreSQL a till reads the consigned stock in a
+    # transaction of its own, which sees only what is committed)
+    state = {}
+    stocked = run_in_transaction(database,
+        lambda transaction: receive(
+            pool, transaction, options, directory, state),
+        lock_tables=locks)
+    if stocked is None:
         print(f"{database}: the demo data is already there", file=out)
         return None
+    summary = run_in_transaction(database,
+        lambda transaction: sell(pool, transaction, options, state),
+        lock_tables=locks)
     print(f"{database}: demo data: " + ', '.join(
             f"{v} {k.replace('_', ' ')}" for k, v in summary.items()
             if isinstance(v, int)) + f"; sales from {summary['start']}, "
@@ -768,10 +785,16 @@ def build(database, config_file=None, options=None, directory=None,
     return summary
 
 
-def write(pool, transaction, options, directory):
-    "Write the demo in the transaction; return its summary"
+def receive(pool, transaction, options, directory, state):
+    """Write the suppliers, products, certificates, hosts, contracts, intakes
+    and purchases in the transaction; keep in state what sell() needs;
+    return None when the demo is there"""
     from ntt_mart.scripting import as_user
     if has_demo(pool):
+        if not has_demo(pool, complete=True):
+            raise RuntimeError("the demo's goods are there but not its "
+                "sales: an earlier build stopped half-way; build it again "
+                "on a new database (RESET=1 for SQLite)")
         return None
     with as_user(pool, transaction, 'admin', _skip_warnings=True):
         Date = pool.get('ir.date')
@@ -787,7 +810,8 @@ def write(pool, transaction, options, directory):
             if c != KUPANG][:max(options.outlets - 1, 0)]
         plan = Plan(options, today, sorted(selling), regencies)
         demo = Demo(pool, transaction, plan, options)
-        steps = progress_bar(range(7), options, desc="demo", unit="step")
+        steps = progress_bar(range(4), options, desc="demo: goods",
+            unit="step")
         demo.import_rows(directory)
         steps.update()
         demo.products()
@@ -800,13 +824,25 @@ def write(pool, transaction, options, directory):
         steps.update()
         demo.purchases(stock)
         steps.update()
-        sales = demo.sales(stock)
-        steps.update()
-        settlements, shares = demo.settle()
-        steps.update()
-        coachings = demo.coaching()
-        steps.update()
         steps.close()
+    state.update(plan=plan, stock=stock, rng=demo.rng)
+    return True
+
+
+def sell(pool, transaction, options, state):
+    """Write the till sales, the settled period and the coaching in the
+    transaction; return the demo's summary"""
+    from ntt_mart.scripting import as_user
+    plan = state['plan']
+    with as_user(pool, transaction, 'admin', _skip_warnings=True):
+        demo = Demo(pool, transaction, plan, options)
+        # the same random sequence as in one run
+        demo.rng = random.Random()
+        demo.rng.setstate(state['rng'].getstate())
+        demo.products()
+        sales = demo.sales(state['stock'])
+        settlements, shares = demo.settle()
+        coachings = demo.coaching()
     return {
         'suppliers': len(plan.suppliers),
         'products': len(plan.products),
