@@ -23,6 +23,13 @@ SHARED_LANGUAGES = ['id']
 SHARED_CACHE_NAME = 'ntt-mart-shared--' + '-'.join(SHARED_LANGUAGES)
 
 
+# the classes of the pool built on the first copy of the shared set: the
+# next copies (and the set-up caches made from them) hold the same modules,
+# so they get the same classes instead of a new Pool.init (seconds for the
+# NTT Mart set, paid by every scenario and test class)
+_shared_pool = None
+
+
 @functools.cache
 def shared_module_closure():
     "Return the names of the modules that the shared set activates"
@@ -46,6 +53,79 @@ def _uses_shared_set(modules, lang='en'):
     return lang == 'en' and set(modules) <= shared_module_closure()
 
 
+def _restore_db_cache(name):
+    """test_tryton.restore_db_cache for the shared set and the caches made
+    from it: the database is copied from the cache as upstream does, and
+    the pool gets the classes built for the first copy"""
+    global _shared_pool
+    from trytond import backend
+    from trytond.pool import Pool
+    from trytond.tests import test_tryton
+
+    if not test_tryton.DB_CACHE:
+        return False
+    if _shared_pool is None:
+        if test_tryton.restore_db_cache(name):
+            _keep_pool()
+            return True
+        return False
+    cache_file = test_tryton._db_cache_file(test_tryton.DB_CACHE, name)
+    if backend.name == 'sqlite':
+        restored = test_tryton._sqlite_copy(cache_file, restore=True)
+    elif backend.name == 'postgresql':
+        restored = test_tryton._pg_restore(cache_file)
+    else:
+        restored = False
+    if restored:
+        classes, modules = _shared_pool
+        with Pool._lock:
+            Pool._pools[test_tryton.DB_NAME] = classes
+            Pool._pool_modules[test_tryton.DB_NAME] = modules
+            # Pool() rebinds its instance to the classes above
+            Pool._pool_instances.clear()
+        Pool(test_tryton.DB_NAME)
+    return restored
+
+
+def _keep_pool():
+    "Keep the classes of the pool just built on a copy of the shared set"
+    global _shared_pool
+    from trytond.pool import Pool
+    from trytond.tests import test_tryton
+    if os.environ.get('NTT_MART_TEST_NEW_POOL'):
+        return
+    _shared_pool = (
+        Pool._pools[test_tryton.DB_NAME],
+        Pool._pool_modules[test_tryton.DB_NAME])
+
+
+def _get_config():
+    """tools._get_config (a proteus configuration), without proteus'
+    Pool.start and Pool.init when the pool holds the kept classes: they
+    would build the same classes again"""
+    from trytond.pool import Pool
+    from trytond.tests import test_tryton, tools
+
+    if (_shared_pool is None
+            or Pool._pools.get(test_tryton.DB_NAME) is not _shared_pool[0]):
+        return tools._get_config()
+    start, init = Pool.__dict__['start'], Pool.init
+
+    def kept_init(self, *args, **kwargs):
+        if (not args and not kwargs
+                and self.database_name == test_tryton.DB_NAME
+                and Pool._pools.get(self.database_name) is _shared_pool[0]):
+            return
+        return init(self, *args, **kwargs)
+    Pool.start = classmethod(lambda cls: None)
+    Pool.init = kept_init
+    try:
+        return tools._get_config()
+    finally:
+        Pool.start = start
+        Pool.init = init
+
+
 def activate_shared_set():
     """Make DB_NAME a fresh copy of the shared activated database,
     activating it (and caching it) the first time"""
@@ -54,7 +134,7 @@ def activate_shared_set():
     from trytond.transaction import Transaction
 
     test_tryton.drop_db()
-    if test_tryton.restore_db_cache(SHARED_CACHE_NAME):
+    if _restore_db_cache(SHARED_CACHE_NAME):
         return
     test_tryton.create_db()
     with Transaction().start(
@@ -134,10 +214,10 @@ def activate_modules(modules, *setup):
     if setup_name := '|'.join(tools._func_name(f) for f in setup):
         cache_name += f'--{setup_name}'
         test_tryton.drop_db()
-        if test_tryton.restore_db_cache(cache_name):
-            return tools._get_config()
+        if _restore_db_cache(cache_name):
+            return _get_config()
     activate_shared_set()
-    config = tools._get_config()
+    config = _get_config()
     if setup:
         for func in setup:
             func(config=config)
