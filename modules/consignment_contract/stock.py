@@ -13,6 +13,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from trytond.modules.stock.exceptions import PeriodCloseError
@@ -616,6 +617,30 @@ class Product(metaclass=PoolMeta):
         default.setdefault('consignment_contract_lines', None)
         default.setdefault('consignment_stock', None)
         return super().copy(products, default=default)
+
+
+class Template(metaclass=PoolMeta):
+    __name__ = 'product.template'
+
+    consignment_stock = fields.Function(fields.Many2Many(
+            'consignment.stock', None, None, "Consigned Stock",
+            help="The goods of this product held on consignment, "
+            "per variant, outlet and consignor."),
+        'get_consignment_stock')
+
+    @classmethod
+    def get_consignment_stock(cls, templates, name):
+        pool = Pool()
+        ConsignmentStock = pool.get('consignment.stock')
+        stock = {t.id: [] for t in templates}
+        for sub_templates in grouped_slice(templates):
+            for row in ConsignmentStock.search([
+                        ('product.template', 'in',
+                            [t.id for t in sub_templates]),
+                        ('ownership', '=', 'consigned'),
+                        ]):
+                stock[row.product.template.id].append(row.id)
+        return stock
 
 
 class Period(metaclass=PoolMeta):

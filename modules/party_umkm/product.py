@@ -2,7 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Bool, Eval
+from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
@@ -57,11 +57,35 @@ class Template(metaclass=PoolMeta):
         "its categories.")
     certificates = fields.Many2Many(
         'party.certificate-product.template', 'template', 'certificate',
-        "Certificates", readonly=True)
+        "Certificates",
+        domain=[
+            If(Bool(Eval('producer')),
+                ('supplier', '=', Eval('producer', -1)),
+                ()),
+            ],
+        help="The certificates that cover the product with all its "
+        "variants; only those of its producer.")
 
     @classmethod
     def default_imported(cls):
         return False
+
+    @classmethod
+    def validate_fields(cls, templates, field_names):
+        super().validate_fields(templates, field_names)
+        cls.check_certificates_producer(templates, field_names)
+
+    @classmethod
+    def check_certificates_producer(cls, templates, field_names=None):
+        """Refuse the certificates linked from the product side that belong
+        to another supplier than the producer, as the certificate does"""
+        pool = Pool()
+        Certificate = pool.get('party.certificate')
+        if field_names and not (
+                {'certificates', 'producer'} & set(field_names)):
+            return
+        Certificate.check_products_supplier(list({
+                    c for t in templates for c in t.certificates}))
 
     @fields.depends('producer', 'origin_regency', 'imported')
     def on_change_producer(self):
@@ -108,11 +132,22 @@ class Product(metaclass=PoolMeta):
 
     variant_certificates = fields.Many2Many(
         'party.certificate-product.product', 'product', 'certificate',
-        "Variant Certificates", readonly=True)
+        "Variant Certificates",
+        help="The certificates that cover this variant only; "
+        "only those of the product's producer.")
     certificate_missing = fields.Text(
         "Missing Certificates", readonly=True,
         help="The certificates the product lacks to be sold, "
         "as found by the daily expiry watch.")
+
+    @classmethod
+    def validate_fields(cls, products, field_names):
+        pool = Pool()
+        Certificate = pool.get('party.certificate')
+        super().validate_fields(products, field_names)
+        if not field_names or 'variant_certificates' in field_names:
+            Certificate.check_products_supplier(list({
+                        c for p in products for c in p.variant_certificates}))
 
     def get_rec_name(self, name):
         name = super().get_rec_name(name)
