@@ -22,7 +22,7 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP)
 
-sao:
+sao: install
 	scripts/install_sao.sh
 
 # PDF documents (LibreOffice, when this machine can install it)
