@@ -11,7 +11,8 @@ RUN pip3 install --no-cache-dir --break-system-packages /opt/ntt-mart \
     || pip3 install --no-cache-dir /opt/ntt-mart
 # sao's Indonesian, completed with the strings its own translation lacks
 RUN if [ -f /var/lib/trytond/www/locale/id.json ]; then \
-        python3 /opt/ntt-mart/scripts/translate_sao.py /var/lib/trytond/www; \
+        python3 /opt/ntt-mart/scripts/translate_sao.py /var/lib/trytond/www \
+        && cp /opt/ntt-mart/config/sao/custom.js /var/lib/trytond/www/; \
     fi
 COPY config/trytond-postgresql.conf /etc/trytond.conf
 USER trytond

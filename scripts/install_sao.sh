@@ -14,6 +14,8 @@ translate() {
     [ -f "$json.orig" ] || cp "$json" "$json.orig"
     cp "$json.orig" "$json"
     "$PY" scripts/translate_sao.py "$dest"
+    # sao's customisation hook: prices without the zeros of unused decimals
+    cp config/sao/custom.js "$dest/custom.js"
 }
 
 if [ -f "$dest/.installed-$SAO_VERSION" ]; then
