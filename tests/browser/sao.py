@@ -188,7 +188,7 @@ def open_row(tab, *texts):
     # select the row, then switch to the form
     row.locator('td.selection-state input').check()
     wait_idle(tab.page)
-    toolbar(tab, 'Switch').click()
+    toolbar(tab, 'Ganti Tampilan').click()
     tab.locator('.form:visible').first.wait_for()
     wait_idle(tab.page)
 

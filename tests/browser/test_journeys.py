@@ -11,7 +11,9 @@
 3. the outlet manager posts the sale and closes and posts the cash session;
 4. the officer settles with the supplier and downloads the statement;
 5. the province analyst reads the sales, settlements and stock, and cannot
-   change them.
+   change them;
+6. the officer opens the product: its consigned stock, its price without
+   decimals, and the producer's certificate linked from the product.
 
 The tests run in this order and each needs the one before."""
 import datetime as dt
@@ -97,7 +99,9 @@ def add_dialog_line(page, lines, product, quantity):
     expect_editable(product_input)
     complete(product_input, product)
     type_in(dialog.locator('input[name=quantity]:visible'), quantity)
-    dialog.locator('.modal-footer button', has_text='Tambah').click()
+    # "Tambah", not "Tambah dan Baru" (add and new)
+    dialog.locator('.modal-footer button',
+        has_text=re.compile(r'^\s*Tambah\s*$')).click()
     dialog.wait_for(state='hidden')
     wait_idle(page)
 
@@ -410,4 +414,64 @@ def test_province_analyst_reads(server, world, page, day):
         row, = [r for r in rows if product in r]
         assert quantity in row, rows
     screenshot(page, '5-analyst-stock')
+    logout(page)
+
+
+def test_officer_product_form(server, world, page, day):
+    """The officer opens a consigned product: its consigned stock per outlet
+    and consignor, and the producer's certificate linked from the product"""
+    from party_umkm.tests.tools import create_certificate
+    from proteus import Model
+
+    _, database, _ = server
+    config = world['config']
+    Template = Model.get('product.template', config=config)
+    sarong = Model.get('product.product', config=config)(
+        world['sarong_id']).template
+    sarong = Template(sarong.id)
+    sarong.producer = Model.get('party.party', config=config)(
+        world['supplier'])
+    sarong.save()
+    # a halal number as BPJPH writes them: ID and 17 digits
+    number = f"ID0041{int(world['tag'], 16) % 10 ** 13:013d}"
+    certificate = create_certificate(
+        sarong.producer, 'halal', number, config=config,
+        issue_date=world['today'])
+
+    login(page, database, 'konsinyasi')
+    # Produk ‣ Produk: the entry has the title of its parent menu
+    menu = page.locator('#menu')
+    entries = menu.locator('.column-char[title="Produk"]:visible')
+    entries.first.wait_for()
+    menu.locator('tr', has=page.locator('.column-char[title="Produk"]')
+        ).first.locator('.expander').first.click()
+    entries.nth(1).wait_for()
+    entries.nth(1).click()
+    tab = page.locator('#tabcontent > .tab-pane.active')
+    tab.locator('.title-long', has_text='Produk').wait_for()
+    wait_idle(page)
+    search(page, tab, world['sarong'])
+    open_row(tab, world['sarong'])
+    # a price in rupiah shows without the zeros of its unused decimals
+    assert field_value(tab, 'list_price') == '350.000'
+    tab.locator('.nav-tabs a', has_text='Stok Titipan').first.click()
+    stock = tab.locator('.form-many2many, .form-one2many').filter(
+        has=page.locator('th', has_text='Pengamanat')).first
+    row = stock.locator('tbody tr', has_text=world['supplier_name']).first
+    row.wait_for()
+    # 5 sarongs received, 1 sold
+    assert 'NTT Mart Kota Kupang' in row.inner_text()
+    assert re.search(r'\b4\b', row.inner_text()), row.inner_text()
+    screenshot(page, '6-officer-product-consigned-stock')
+
+    tab.locator('.nav-tabs a', has_text='Sertifikasi').first.click()
+    certificates = tab.locator('.form-many2many').filter(
+        has=page.locator('input[name=certificates]')).first
+    complete(certificates.locator('input[name=certificates]'), number)
+    save(tab)
+    assert errors(page) == []
+    certificates.locator('tbody tr', has_text=number).first.wait_for()
+    screenshot(page, '6-officer-product-certificate')
+    certificate.reload()
+    assert [t.id for t in certificate.templates] == [sarong.id]
     logout(page)
