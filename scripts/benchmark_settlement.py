@@ -47,8 +47,10 @@ outlets (warehouses), products and contracts with one ORM save per model
 (the contracts are then marked active in SQL: activation would create the
 consignment stock locations, which the settlement does not use); the lines
 are inserted in SQL in batches under PostgreSQL's parameter limit, then the
-table is analysed.  The contracts charge no fee (no deduction line), so the
-settlement's invoices hold exactly the lines of the plain ones.
+table is analysed (the builders of ``scripts/generate_volume.py``:
+products, contracts, batched inserts, analysis).  The contracts charge no
+fee (no deduction line), so the settlement's invoices hold exactly the
+lines of the plain ones.
 
 Example (PostgreSQL, trust auth), from the repository::
 
@@ -62,7 +64,6 @@ created; ``--cache`` (a directory) keeps the dump of the activated modules.
 are then not measures).
 """
 import argparse
-import calendar
 import cProfile
 import datetime as dt
 import os
@@ -71,6 +72,12 @@ import sys
 import time
 from collections import defaultdict
 from decimal import Decimal
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from generate_volume import (  # noqa: E402
+    analyze, create_contracts, create_products, mark_contracts_active,
+    month_end, rows_per_insert)
 
 SELLING_PRICE = Decimal('25000')
 CONSIGNOR_PRICE = Decimal('20000')
@@ -190,19 +197,10 @@ def main():
         drop_db()
 
 
-def month_end(date, months_back):
-    "Return the last day of the month months_back before date's"
-    year, month = date.year, date.month - months_back
-    while month < 1:
-        year, month = year - 1, month + 12
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
 def set_up(args):
     "Create the master data with the ORM, one save per model"
     from trytond.modules.company.tests import create_company, set_company
     from trytond.pool import Pool
-    from trytond.transaction import Transaction
     pool = Pool()
     Party = pool.get('party.party')
     Address = pool.get('party.address')
@@ -210,10 +208,6 @@ def set_up(args):
     AccountType = pool.get('account.account.type')
     Account = pool.get('account.account')
     Uom = pool.get('product.uom')
-    Template = pool.get('product.template')
-    Product = pool.get('product.product')
-    Contract = pool.get('consignment.contract')
-    ContractLine = pool.get('consignment.contract.line')
     company = create_company()
     with set_company(company):
         type_payable = AccountType(
@@ -248,31 +242,24 @@ def set_up(args):
         Location.save(outlets)
 
         unit, = Uom.search([('symbol', '=', 'u')], limit=1)
-        templates = [Template(name=f"Produk {i:04d}-{j}", type='goods',
-                salable=True, default_uom=unit, sale_uom=unit,
-                list_price=SELLING_PRICE, products=[Product()])
-            for i in range(args.suppliers) for j in range(args.products)]
-        Template.save(templates)
-        products = [t.products[0] for t in templates]
+        products = create_products(
+            [{'name': f"Produk {i:04d}-{j}"}
+                for i in range(args.suppliers) for j in range(args.products)],
+            unit, list_price=SELLING_PRICE)
 
         start = dt.date.today().replace(day=1) - dt.timedelta(days=400)
-        contracts = [Contract(company=company, supplier=supplier,
-                start_date=start, outlets=outlets,
-                settlement_period='monthly', unsold_action='return',
-                lines=[ContractLine(product=p, pricing='consignor_price',
-                        consignor_price=CONSIGNOR_PRICE,
-                        suggested_retail_price=SELLING_PRICE)
-                    for p in products[
-                        i * args.products:(i + 1) * args.products]])
-            for i, supplier in enumerate(suppliers)]
-        Contract.save(contracts)
+        contracts = create_contracts(company, [
+                (supplier, outlets, [{
+                            'product': p, 'pricing': 'consignor_price',
+                            'consignor_price': CONSIGNOR_PRICE,
+                            'suggested_retail_price': SELLING_PRICE}
+                        for p in products[
+                            i * args.products:(i + 1) * args.products]],
+                    {})
+                for i, supplier in enumerate(suppliers)], start)
         # Activation would create the consignment stock locations, which
         # the settlement does not use
-        contract = Contract.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*contract.update(
-                [contract.state, contract.number],
-                ['active', contract.id.cast('VARCHAR')]))
+        mark_contracts_active(contracts)
     return {
         'company': company.id,
         'currency': company.currency.id,
@@ -308,8 +295,8 @@ def insert_lines(ids, count, cutoff, seed, suppliers=None, plain_only=False):
         consignment = [table.consignment_outlet, table.consignment_contract,
             table.consignment_selling_price, table.consignment_date]
         columns = common + consignment
-        # Within PostgreSQL's 65535 parameters per query
-        size = 65535 // len(columns)
+        # Within the backend's parameters per query (PostgreSQL: 65535)
+        size = rows_per_insert(columns)
         now = dt.datetime.now()
         indexes = (list(range(len(ids['suppliers'])))
             if suppliers is None else suppliers)
@@ -339,7 +326,7 @@ def insert_lines(ids, count, cutoff, seed, suppliers=None, plain_only=False):
                         columns, [c + k for c, k in batch]))
             # The same lines for plain Tryton, without consignment
             cursor.execute(*table.insert(common, [c for c, _ in batch]))
-        cursor.execute('ANALYZE "%s"' % InvoiceLine._table)
+        analyze(InvoiceLine)
         transaction.commit()
 
 

@@ -1,0 +1,270 @@
+# This file is part of NTT Mart ERP.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""scripts/generate_volume.py on small inputs (issue #14).
+
+It runs on the demo database set up without the demo's data
+(tests/conftest.py), which the other tests share: the generated records
+are told by their tag (``GVT``), and the report is compared as the
+difference the run made.  Checked in SQL: the counts it prints, one done
+move per sale line from the right location, exactly one consignor line
+per consigned line (priced by the contract) and none for own goods, no
+negative quantity nor stock; then the report *Sales per Outlet*
+(ntt_mart_reporting) read over JSON-RPC as admin, for a window holding the
+generated period, grew at each outlet by the revenue, consigned revenue,
+margin and number of sales summed in SQL over the generated rows."""
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+from collections import defaultdict
+from decimal import Decimal
+
+from rpc import Client
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCRIPT = os.path.join(ROOT, 'scripts', 'generate_volume.py')
+TAG = 'GVT'
+SUPPLIERS, PRODUCTS, LINES, MONTHS = 6, 24, 3000, 2
+ARGS = ['--outlets', '2', '--suppliers', str(SUPPLIERS),
+    '--products', str(PRODUCTS), '--lines', str(LINES),
+    '--months', str(MONTHS), '--seed', '11', '--tag', TAG, '--no-progress']
+REPORT_FIELDS = ['outlet', 'revenue', 'consigned_revenue', 'margin',
+    'number']
+
+
+def summary_of(output):
+    "Return the counts and the period the script printed"
+    line, = [l for l in output.splitlines() if ': generated ' in l]
+    text = line.split(': generated ', 1)[1]
+    counts = {name: int(number) for number, name in re.findall(
+            r'(\d+) ([a-z ]+?)(?=[,;])', text.split('; at ')[0] + ';')}
+    start, end = re.search(r'from (\S+) to (\S+);', text).groups()
+    return counts, dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+
+
+def decimal(value):
+    "Return the numeric value read (trytond's SQLite keeps text bytes)"
+    if isinstance(value, bytes):
+        value = value.decode()
+    return Decimal(str(value)) if value is not None else None
+
+
+def date(value):
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def report(client, context):
+    "Return the report per outlet: {outlet id: {field: value}}"
+    rows = client.model('sale.reporting.outlet', 'search_read',
+        [], 0, None, None, REPORT_FIELDS, context=context)
+    return {r['outlet']: r for r in rows}
+
+
+def run(database, *args):
+    # the database's arguments of the set-up script, without its options
+    options = [a for a in database.args if a != '--no-demo-data']
+    return subprocess.run(
+        [sys.executable, SCRIPT, *options, *args],
+        env=database.env, cwd=ROOT, capture_output=True, text=True,
+        timeout=600)
+
+
+def test_generate_volume(demo_database, demo_server):
+    "Test a small volume is consistent and counted by the reports"
+    query = demo_database.query
+    url, name, _ = demo_server
+    admin = Client(url, name, 'admin').use_preferences()
+    # a window holding the generated period, whatever the time zones
+    today = dt.date.today()
+    window = {
+        'from_date': today - dt.timedelta(days=31 * MONTHS + 3),
+        'to_date': today + dt.timedelta(days=2),
+        }
+    before = report(admin, window)
+
+    result = run(demo_database, *ARGS)
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    counts, start, end = summary_of(result.stdout)
+    assert abs((end - today).days) <= 1
+    assert 58 <= (end - start).days <= 62
+
+    # the master data
+    suppliers = {i: (nib, origin) for i, nib, origin in query(
+            "SELECT id, nib, origin_regency FROM party_party "
+            f"WHERE umkm_supplier AND name LIKE '{TAG} %'")}
+    assert len(suppliers) == counts['suppliers'] == SUPPLIERS
+    assert all(re.fullmatch(r'9129\d{9}', n) and o
+        for n, o in suppliers.values())
+    products = {}
+    for product, producer, category in query(
+            "SELECT p.id, t.producer, c.name FROM product_product AS p "
+            "JOIN product_template AS t ON p.template = t.id "
+            "JOIN product_category AS c ON t.account_category = c.id "
+            f"WHERE t.code LIKE '{TAG}-%'"):
+        assert producer in suppliers
+        products[product] = category == 'Barang Konsinyasi'
+    assert len(products) == counts['products'] == PRODUCTS
+    consigned_products = {p for p, c in products.items() if c}
+    assert len(consigned_products) == counts['consigned products'] > 0
+    assert len(products) > len(consigned_products)
+    contracts = {i: (s, c) for i, s, c in query(
+            "SELECT id, supplier, default_commission "
+            "FROM consignment_contract WHERE state = 'active'")
+        if s in suppliers}
+    assert len(contracts) == counts['contracts'] == len({
+            p for p, in query("SELECT t.producer FROM product_template AS t "
+                "JOIN product_category AS c ON t.account_category = c.id "
+                f"WHERE t.code LIKE '{TAG}-%' "
+                "AND c.name = 'Barang Konsinyasi'")})
+    by_supplier = {s: (i, decimal(c)) for i, (s, c) in contracts.items()}
+
+    # the sales, at Kota Kupang (three times as much) and 53.01
+    outlets = {w: code for w, code in query(
+            "SELECT w.id, r.kemendagri_code FROM stock_location AS w "
+            "JOIN country_subdivision AS r ON w.regency = r.id "
+            "WHERE w.type = 'warehouse'")}
+    sales = {}
+    for sale, number, state, sale_date, outlet, customer in query(
+            "SELECT s.id, s.number, s.state, s.date, w.id, "
+            "p.customer_location "
+            "FROM sale_point_sale AS s "
+            "JOIN sale_point AS p ON s.point = p.id "
+            "JOIN stock_location AS w "
+            "ON w.storage_location = p.storage_location "
+            "AND w.type = 'warehouse' "
+            f"WHERE s.number LIKE '{TAG}-%'"):
+        assert state == 'posted'
+        assert number.startswith(f'{TAG}-{outlets[outlet]}-')
+        assert start <= date(sale_date) <= end
+        sales[sale] = (date(sale_date), outlet, customer)
+    assert len(sales) == counts['sales'] > LINES / 3
+    lines = {}
+    for line, sale, product, quantity, price, gross in query(
+            "SELECT id, sale, product, quantity, unit_list_price, "
+            "unit_gross_price FROM sale_point_sale_line"):
+        if sale in sales:
+            assert product in products
+            assert quantity > 0
+            assert decimal(gross) >= decimal(price) > 0
+            lines[line] = (sale, product, quantity, decimal(price))
+    assert len(lines) == counts['lines'] == LINES
+    per_outlet = defaultdict(int)
+    for sale, *_ in lines.values():
+        per_outlet[outlets[sales[sale][1]]] += 1
+    assert per_outlet == {'53.71': LINES * 3 // 4, '53.01': LINES // 4}
+
+    # one done move per line, from the outlet's storage or from the
+    # consignor's location under it
+    locations = {i: (t, parent, party) for i, t, parent, party in query(
+            "SELECT id, type, parent, consignment_party FROM stock_location")}
+    storages = {w: s for w, s in query("SELECT id, storage_location "
+            "FROM stock_location WHERE type = 'warehouse'")}
+    moves = defaultdict(list)
+    for move, origin, *values in query(
+            "SELECT id, origin, quantity, internal_quantity, from_location, "
+            "to_location, state, effective_date, cost_price, unit_price "
+            "FROM stock_move WHERE origin LIKE 'sale.point.sale.line,%'"):
+        moves[int(origin.split(',')[1])].append((move, *values))
+    assert sum(len(moves[l]) for l in lines) == counts['moves'] == LINES
+    consignor_lines = defaultdict(list)
+    for move, *values in query(
+            "SELECT m.stock_move, l.party, l.quantity, l.unit_price, "
+            "l.origin, l.consignment_outlet, l.consignment_contract, "
+            "l.consignment_date, l.consignment_selling_price, l.account "
+            'FROM "account_invoice_line-stock_move" AS m '
+            "JOIN account_invoice_line AS l ON m.invoice_line = l.id "
+            "WHERE l.invoice_type = 'in' AND l.type = 'line'"):
+        consignor_lines[move].append(values)
+    expected = defaultdict(lambda: defaultdict(Decimal))
+    consigned_lines = 0
+    for line, (sale, product, quantity, price) in lines.items():
+        sale_date, outlet, customer = sales[sale]
+        (move, move_quantity, internal, from_, to, state, effective, cost,
+            unit_price), = moves[line]
+        assert move_quantity == internal == quantity
+        assert (state, date(effective), to) == ('done', sale_date, customer)
+        kind, parent, party = locations[from_]
+        revenue = Decimal(str(quantity)) * price
+        figures = expected[outlet]
+        figures['revenue'] += revenue
+        if product in consigned_products:
+            consigned_lines += 1
+            # the consignor's location under the outlet's storage
+            assert kind == 'supplier' and parent == storages[outlet]
+            assert cost is None and unit_price is None
+            (line_party, line_quantity, line_price, origin, line_outlet,
+                contract, line_date, selling_price, account), = (
+                consignor_lines[move])
+            contract_id, commission = by_supplier[party]
+            assert (line_party, line_quantity, origin, line_outlet,
+                contract, date(line_date)) == (
+                party, quantity, f'stock.move,{move}', outlet,
+                contract_id, sale_date)
+            assert account is not None
+            assert decimal(selling_price) == price
+            assert decimal(line_price) == (
+                price * (1 - commission)).quantize(Decimal('0.0001'))
+            figures['consigned_revenue'] += revenue
+            figures['cost'] += Decimal(str(quantity)) * decimal(line_price)
+        else:
+            assert from_ == storages[outlet]
+            assert move not in consignor_lines
+            assert decimal(unit_price) == price and decimal(cost) > 0
+            figures['cost'] += Decimal(str(quantity)) * decimal(cost)
+    assert consigned_lines == counts['consignor lines'] > 0
+    for sale, (_, outlet, _) in sales.items():
+        expected[outlet]['number'] += 1
+
+    # no stock of the generated goods below zero anywhere: the receptions
+    # bring what the sales take
+    stock = defaultdict(float)
+    for from_, to, product, quantity in query(
+            "SELECT from_location, to_location, product, quantity "
+            "FROM stock_move WHERE state = 'done'"):
+        if product in products:
+            assert quantity > 0
+            stock[to, product] += quantity
+            stock[from_, product] -= quantity
+    held = {k: q for k, q in stock.items()
+        if locations[k[0]][0] in {'storage', 'supplier'}
+        and (locations[k[0]][0] == 'storage' or locations[k[0]][2])}
+    assert held and min(held.values()) >= 0
+
+    # the report per outlet grew by the generated figures
+    after = report(admin, window)
+    assert set(expected) == {o for o in after
+        if after[o]['revenue'] != before.get(o, {}).get('revenue')}
+    for outlet, figures in expected.items():
+        old = before.get(outlet, dict.fromkeys(REPORT_FIELDS[1:], 0))
+        new = after[outlet]
+        grown = {f: new[f] - (old[f] or 0) for f in REPORT_FIELDS[1:]}
+        margin = grown.pop('margin')
+        assert grown == {
+            'revenue': figures['revenue'],
+            'consigned_revenue': figures['consigned_revenue'],
+            'number': figures['number'],
+            }, outlets[outlet]
+        # the report rounds the costs to the rupiah, a consignor's price
+        # may hold half a rupiah
+        assert abs(margin - (figures['revenue'] - figures['cost'])) <= 1, (
+            outlets[outlet])
+        assert 0 < margin < figures['revenue']
+
+
+def test_generate_volume_arguments(demo_database):
+    "Test impossible sizes are refused before anything is written"
+    result = run(demo_database, '--suppliers', '5', '--products', '2',
+        '--no-progress')
+    assert result.returncode == 2
+    assert "--products must be at least --suppliers" in result.stderr
+
+
+def test_benchmark_settlement_builders():
+    "Test the settlement benchmark loads the builders of generate_volume"
+    result = subprocess.run([sys.executable,
+            os.path.join(ROOT, 'scripts', 'benchmark_settlement.py'),
+            '--help'], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert '--plain-batch' in result.stdout
