@@ -17,7 +17,7 @@ run_sqlite() {
     local start=$(date +%s) status=0
     env TRYTOND_DATABASE__URI=sqlite:// DB_NAME=:memory: \
         DB_CACHE="$PWD/var/test-cache/sqlite" \
-        "$PY" -m pytest --durations=12 "$@" || status=$?
+        "$PY" -m pytest --durations=40 "$@" || status=$?
     echo "SQLite suite: $(( $(date +%s) - start )) s, exit $status"
     return $status
 }
@@ -51,7 +51,7 @@ run_postgresql() {
     env TRYTOND_DATABASE__URI="$pg_uri" DB_NAME="test_ntt_mart_$$" \
         DB_CACHE="postgresql://" \
         PGOPTIONS="${PGOPTIONS:-} -c synchronous_commit=off" \
-        "$PY" -m pytest --durations=12 "$@" || status=$?
+        "$PY" -m pytest --durations=40 "$@" || status=$?
     echo "PostgreSQL suite: $(( $(date +%s) - start )) s, exit $status"
     return $status
 }
