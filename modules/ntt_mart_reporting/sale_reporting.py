@@ -4,12 +4,15 @@
 
 Every line that sale reporting reads (sales orders from ``sale``, till sales
 from ``sale_point``) carries, besides upstream's columns, the outlet that
-sold it, the part of its quantity taken from consignors' locations, the
-consignor, what the consignor is owed for it and the unit cost of the own
-goods.  The reports of this module group those lines by outlet, outlet
-regency and origin regency and sum revenue, quantity, consigned and own
-revenue, local revenue and the company's margin, in one SQL statement."""
-from sql import Literal, Null, Union
+sold it and its reference; the reports of this module join to the lines,
+from two queries grouped by that reference, the part of their quantity
+taken from consignors' locations, the consignor, the unit cost of the own
+goods and what the consignors are owed for them.  They group the lines by
+outlet, outlet regency, origin regency or supplier and sum revenue,
+quantity, consigned and own revenue, local revenue and the company's
+margin, in one SQL statement.  Each line's moves are read once for all
+lines (hash joins), not in subqueries run per line."""
+from sql import Null, Union
 from sql.aggregate import Max, Sum
 from sql.conditionals import Case, Coalesce, NullIf
 from sql.functions import Round
@@ -25,8 +28,9 @@ from trytond.transaction import Transaction
 
 
 class AbstractMixin:
-    """Add to the lines of sale reporting the outlet, the consigned part and
-    the costs; report till sales at the outlet's address"""
+    """Add to the lines of sale reporting the outlet that sold them and the
+    reference of the line (the origin of its stock moves); report till
+    sales at the outlet's address"""
     __slots__ = ()
 
     @classmethod
@@ -35,70 +39,92 @@ class AbstractMixin:
             Concat('sale.line,', line.id), sale.warehouse)
 
     @classmethod
-    def _pos_sale_line_columns(cls, line, point, sale, currency):
-        columns = super()._pos_sale_line_columns(line, point, sale, currency)
-        outlet = cls._location_warehouse(point.storage_location)
+    def _pos_sale_line(cls, length, index, company_id=None):
+        """Return upstream's query of the till sale lines, joined to the
+        outlet of their till: the outlet is looked up once per till, not
+        once per line"""
+        pool = Pool()
+        Company = pool.get('company.company')
+        Line = pool.get('sale.point.sale.line')
+        Point = pool.get('sale.point')
+        Sale = pool.get('sale.point.sale')
+
+        line = Line.__table__()
+        point = Point.__table__()
+        sale = Sale.__table__()
+        till = cls._till_outlets()
+        if company_id is not None and company_id >= 0:
+            company = Company(company_id)
+            currency_id = company.currency.id
+        else:
+            currency_id = None
+        columns = cls._pos_sale_line_columns(line, point, sale, currency_id)
         # A till has no customer address: its sales are made at the outlet
         columns = [
-            Coalesce(point.address, cls._warehouse_address(outlet)).as_(
-                'shipment_address')
+            Coalesce(point.address, till.address).as_('shipment_address')
             if c.output_name == 'shipment_address' else c
             for c in columns]
-        return columns + cls._fact_columns(
-            Concat('sale.point.sale.line,', line.id), outlet)
+        return (line
+            .join(sale, condition=line.sale == sale.id)
+            .join(point, condition=sale.point == point.id)
+            .join(till, condition=till.point == point.id)
+            .select(
+                (line.id * length + index).as_('id'),
+                *columns,
+                *cls._fact_columns(
+                    Concat('sale.point.sale.line,', line.id), till.outlet),
+                where=sale.state.in_(cls._pos_sale_states())
+                & (sale.company == company_id),
+                ))
 
     @classmethod
     def _fact_columns(cls, origin, outlet):
         """Return the columns of the sales fact for the line, given the
         reference of the line (the origin of its stock moves) and its
         outlet; each line source returns them in the same order"""
-        if not issubclass(cls, FactMixin):
-            # The reports that do not sum them skip the moves' subqueries
-            return [
-                outlet.as_('outlet'),
-                Literal(0).as_('consigned_quantity'),
-                Literal(None).as_('consignor'),
-                Literal(0).as_('consignor_amount'),
-                Literal(None).as_('unit_cost'),
-                ]
         return [
             outlet.as_('outlet'),
-            cls._line_consigned_quantity(origin).as_('consigned_quantity'),
-            cls._line_consignor(origin).as_('consignor'),
-            cls._line_consignor_amount(origin).as_('consignor_amount'),
-            cls._line_unit_cost(origin).as_('unit_cost'),
+            origin.as_('line_origin'),
             ]
 
     @classmethod
-    def _location_warehouse(cls, location_id):
-        "Return the query of the (innermost) warehouse of the location"
+    def _till_outlets(cls):
+        """Return the query of each till's outlet (the innermost warehouse
+        of its storage location) and the outlet's address"""
         pool = Pool()
         Location = pool.get('stock.location')
+        Point = pool.get('sale.point')
+        point = Point.__table__()
         location = Location.__table__()
         warehouse = Location.__table__()
-        return (location
+        outlet = (location
             .join(warehouse,
                 condition=(warehouse.left <= location.left)
                 & (warehouse.right >= location.right))
             .select(warehouse.id,
-                where=(location.id == location_id)
+                where=(location.id == point.storage_location)
                 & (warehouse.type == 'warehouse'),
                 order_by=[warehouse.left.desc],
                 limit=1))
+        tills = point.select(point.id.as_('point'), outlet.as_('outlet'))
+        address = Location.__table__()
+        return (tills
+            .join(address, 'LEFT', condition=address.id == tills.outlet)
+            .select(tills.point.as_('point'), tills.outlet.as_('outlet'),
+                address.address.as_('address')))
 
     @classmethod
-    def _warehouse_address(cls, warehouse_id):
-        pool = Pool()
-        Location = pool.get('stock.location')
-        warehouse = Location.__table__()
-        return warehouse.select(warehouse.address,
-            where=warehouse.id == warehouse_id)
+    def _sale_line_origin(cls, origin):
+        "The condition of the origins that are lines of sale reporting"
+        return (origin.like('sale.line,%')
+            | origin.like('sale.point.sale.line,%'))
 
     @classmethod
-    def _line_moves(cls, origin):
+    def _line_moves(cls):
         """Return the query of the stock moves that deliver (or take back)
-        the goods of the line: its moves and the inventory moves of its
-        outgoing moves, where a shipment picks consigned goods"""
+        the goods of the lines, with the line as origin: their moves and
+        the inventory moves of their outgoing moves, where a shipment picks
+        consigned goods"""
         pool = Pool()
         Move = pool.get('stock.move')
         move = Move.__table__()
@@ -113,75 +139,71 @@ class AbstractMixin:
                 move.to_location.as_('to_location'),
                 move.cost_price.as_('cost_price'),
                 ]
-        direct = move.select(*columns(move),
-            where=(move.origin == origin) & (move.state != 'cancelled'))
+        direct = move.select(move.origin.as_('origin'), *columns(move),
+            where=cls._sale_line_origin(move.origin)
+            & (move.state != 'cancelled'))
         picked = (outgoing
             .join(inventory,
                 condition=inventory.origin == Concat(
                     'stock.move,', outgoing.id))
-            .select(*columns(inventory),
-                where=(outgoing.origin == origin)
+            .select(outgoing.origin.as_('origin'), *columns(inventory),
+                where=cls._sale_line_origin(outgoing.origin)
                 & (outgoing.state != 'cancelled')
                 & (inventory.state != 'cancelled')))
         return Union(direct, picked, all_=True)
 
     @classmethod
-    def _line_moves_locations(cls, origin):
+    def _line_stock_facts(cls):
+        """Return the query, per line (origin), of the quantity taken from
+        (or back to) consignors, the consignor and the unit cost of the own
+        goods (the cost price of its moves of own goods to or back from the
+        customer)"""
         pool = Pool()
         Location = pool.get('stock.location')
-        moves = cls._line_moves(origin)
+        moves = cls._line_moves()
         from_ = Location.__table__()
         to = Location.__table__()
+        own = (moves.cost_price != Null) & (from_.consignment_party == Null)
+        own_quantity = Case(
+            (own & (to.type == 'customer'), moves.quantity),
+            (own & (from_.type == 'customer'), -moves.quantity),
+            else_=0)
         return (moves
             .join(from_, condition=moves.from_location == from_.id)
-            .join(to, condition=moves.to_location == to.id)), moves, from_, to
-
-    @classmethod
-    def _line_consigned_quantity(cls, origin):
-        "The quantity of the line taken from (or back to) consignors"
-        query, moves, from_, to = cls._line_moves_locations(origin)
-        return query.select(Coalesce(Sum(Case(
+            .join(to, condition=moves.to_location == to.id)
+            .select(
+                moves.origin.as_('origin'),
+                Sum(Case(
                         (from_.consignment_party != Null, moves.quantity),
                         (to.consignment_party != Null, -moves.quantity),
-                        else_=0)), 0))
+                        else_=0)).as_('consigned_quantity'),
+                Max(Coalesce(from_.consignment_party,
+                        to.consignment_party)).as_('consignor'),
+                (Sum(own_quantity * moves.cost_price)
+                    / NullIf(Sum(own_quantity), 0)).as_('unit_cost'),
+                group_by=[moves.origin]))
 
     @classmethod
-    def _line_consignor(cls, origin):
-        query, moves, from_, to = cls._line_moves_locations(origin)
-        return query.select(
-            Max(Coalesce(from_.consignment_party, to.consignment_party)))
-
-    @classmethod
-    def _line_consignor_amount(cls, origin):
-        """What the consignors are owed for the line: their invoice lines
-        of the consigned moves (credits for goods taken back)"""
+    def _line_consignor_amounts(cls):
+        """Return the query, per line (origin), of what the consignors are
+        owed for it: their invoice lines of the consigned moves (credits for
+        goods taken back)"""
         pool = Pool()
         InvoiceLine = pool.get('account.invoice.line')
         LineMove = pool.get('account.invoice.line-stock.move')
         invoice_line = InvoiceLine.__table__()
         line_move = LineMove.__table__()
-        moves = cls._line_moves(origin)
+        moves = cls._line_moves()
         return (moves
             .join(line_move, condition=line_move.stock_move == moves.move)
             .join(invoice_line,
                 condition=(line_move.invoice_line == invoice_line.id)
                 & (invoice_line.invoice_type == 'in'))
-            .select(Coalesce(
-                    Sum(invoice_line.quantity * invoice_line.unit_price),
-                    0)))
-
-    @classmethod
-    def _line_unit_cost(cls, origin):
-        """The unit cost of the line's own goods: the cost price of its moves
-        of own goods to (or back from) the customer"""
-        query, moves, from_, to = cls._line_moves_locations(origin)
-        own = (moves.cost_price != Null) & (from_.consignment_party == Null)
-        quantity = Case(
-            (own & (to.type == 'customer'), moves.quantity),
-            (own & (from_.type == 'customer'), -moves.quantity),
-            else_=0)
-        return query.select(
-            Sum(quantity * moves.cost_price) / NullIf(Sum(quantity), 0))
+            .select(
+                moves.origin.as_('origin'),
+                Sum(invoice_line.quantity * invoice_line.unit_price).as_(
+                    'amount'),
+                group_by=[moves.origin]))
 
 
 class FactMixin:
@@ -242,6 +264,17 @@ class FactMixin:
             tables['line.product.template.origin'] = origin
             from_item = from_item.join(origin, 'LEFT',
                 condition=template.origin_regency == origin.id)
+        # The stock facts and consignor amounts of the lines, each computed
+        # once per line in a grouped query rather than per line
+        if 'line.stock' not in tables:
+            stock = tables['line.stock'] = cls._line_stock_facts()
+            from_item = from_item.join(stock, 'LEFT',
+                condition=stock.origin == line.line_origin)
+        if 'line.consignor_amount' not in tables:
+            amount = tables['line.consignor_amount'] = (
+                cls._line_consignor_amounts())
+            from_item = from_item.join(amount, 'LEFT',
+                condition=amount.origin == line.line_origin)
         if 'line.outlet' not in tables:
             outlet = tables['line.outlet'] = Location.__table__()
             from_item = from_item.join(outlet, 'LEFT',
@@ -279,15 +312,17 @@ class FactMixin:
     @classmethod
     def _columns(cls, tables, withs):
         line = tables['line']
+        stock = tables['line.stock']
+        amount = tables['line.consignor_amount']
         currency = tables['line.company.currency']
+        consigned_quantity = Coalesce(stock.consigned_quantity, 0)
         revenue = cls._revenue(line.quantity, tables, withs)
-        consigned_revenue = cls._revenue(
-            line.consigned_quantity, tables, withs)
+        consigned_revenue = cls._revenue(consigned_quantity, tables, withs)
         local_quantity = Case(
             (cls._is_local(tables, withs), line.quantity), else_=0)
-        own_quantity = line.quantity - line.consigned_quantity
-        cost = Sum(line.consignor_amount
-            + own_quantity * Coalesce(line.unit_cost, 0))
+        own_quantity = line.quantity - consigned_quantity
+        cost = Sum(Coalesce(amount.amount, 0)
+            + own_quantity * Coalesce(stock.unit_cost, 0))
         margin = revenue - Round(cls.margin.sql_cast(cost), currency.digits)
         return super()._columns(tables, withs) + [
             Sum(line.quantity).as_('quantity'),
@@ -443,9 +478,9 @@ class SupplierMixin:
     @classmethod
     def _column_supplier(cls, tables, withs):
         "The consignor of consigned goods, else the producer"
-        line = tables['line']
+        stock = tables['line.stock']
         template = tables['line.product.template']
-        return Coalesce(line.consignor, template.producer)
+        return Coalesce(stock.consignor, template.producer)
 
     @classmethod
     def _columns(cls, tables, withs):
