@@ -90,28 +90,30 @@ class AbstractMixin:
     @classmethod
     def _till_outlets(cls):
         """Return the query of each till's outlet (the innermost warehouse
-        of its storage location) and the outlet's address"""
+        of its storage location: the one with the greatest left of the
+        nested set) and the outlet's address.  Grouped, so that the
+        database computes it once per till and does not repeat it on each
+        line it is joined to"""
         pool = Pool()
         Location = pool.get('stock.location')
         Point = pool.get('sale.point')
         point = Point.__table__()
         location = Location.__table__()
         warehouse = Location.__table__()
-        outlet = (location
-            .join(warehouse,
+        outlet = Location.__table__()
+        innermost = (point
+            .join(location, 'LEFT',
+                condition=location.id == point.storage_location)
+            .join(warehouse, 'LEFT',
                 condition=(warehouse.left <= location.left)
-                & (warehouse.right >= location.right))
-            .select(warehouse.id,
-                where=(location.id == point.storage_location)
-                & (warehouse.type == 'warehouse'),
-                order_by=[warehouse.left.desc],
-                limit=1))
-        tills = point.select(point.id.as_('point'), outlet.as_('outlet'))
-        address = Location.__table__()
-        return (tills
-            .join(address, 'LEFT', condition=address.id == tills.outlet)
-            .select(tills.point.as_('point'), tills.outlet.as_('outlet'),
-                address.address.as_('address')))
+                & (warehouse.right >= location.right)
+                & (warehouse.type == 'warehouse'))
+            .select(point.id.as_('point'), Max(warehouse.left).as_('left'),
+                group_by=[point.id]))
+        return (innermost
+            .join(outlet, 'LEFT', condition=outlet.left == innermost.left)
+            .select(innermost.point.as_('point'), outlet.id.as_('outlet'),
+                outlet.address.as_('address')))
 
     @classmethod
     def _sale_line_origin(cls, origin):
