@@ -2,7 +2,7 @@
 import datetime as dt
 from collections import defaultdict
 
-from sql import Cast, Literal, Null
+from sql import Cast, Literal, Null, Window
 from sql.aggregate import Min, Sum
 from sql.conditionals import Case, Coalesce
 from sql.functions import Function
@@ -296,6 +296,23 @@ def days_between(start, end):
     return end - start
 
 
+def held_of_receipt(held, receipt):
+    """Return the condition that joins the goods held (a query of location,
+    product, lot and quantity) to their receipts (Aging.receipts_query) and
+    the expression of the units held of the receipt: the units held less
+    those received after it, within the receipt's quantity"""
+    condition = ((receipt.location == held.location)
+        & (receipt.product == held.product)
+        & ((receipt.lot == held.lot)
+            | ((receipt.lot == Null) & (held.lot == Null))))
+    left = held.quantity - (receipt.received_since - receipt.quantity)
+    remaining = Case(
+        (left <= 0, 0.0),
+        (left >= receipt.quantity, receipt.quantity),
+        else_=left)
+    return condition, remaining
+
+
 class Aging(ModelSQL, ModelView):
     "Consigned Stock Aging"
     __name__ = 'consignment.aging'
@@ -336,7 +353,7 @@ class Aging(ModelSQL, ModelView):
         return int(margin or 0)
 
     @classmethod
-    def _held_query(cls):
+    def _stock_held_query(cls):
         "Consigned stock held per location, product and lot"
         pool = Pool()
         Move = pool.get('stock.move')
@@ -344,7 +361,6 @@ class Aging(ModelSQL, ModelView):
         move = Move.__table__()
         location = Location.__table__()
         warehouse = Location.__table__()
-        source = Location.__table__()
         consignment = location.join(warehouse, condition=(
                 (warehouse.type == 'warehouse')
                 & (warehouse.left < location.left)
@@ -354,12 +370,9 @@ class Aging(ModelSQL, ModelView):
             where=(location.type == 'supplier')
             & (location.consignment_party != Null))
         into = move.to_location == consignment.id
-        received = into & (source.type == 'supplier') & (
-            source.consignment_party == Null)
         return consignment.join(move, condition=(
                 (move.to_location == consignment.id)
                 | (move.from_location == consignment.id))
-            ).join(source, condition=move.from_location == source.id
             ).select(
                 Min(Case((into, move.id), else_=Null)).as_('id'),
                 consignment.consignment_party.as_('supplier'),
@@ -369,14 +382,61 @@ class Aging(ModelSQL, ModelView):
                 move.lot.as_('lot'),
                 Sum(Case((into, move.internal_quantity),
                         else_=-move.internal_quantity)).as_('quantity'),
-                Min(Case((received, Coalesce(
-                                move.effective_date, move.planned_date)),
-                        else_=Null)).as_('intake_date'),
                 where=move.state == 'done',
                 group_by=[consignment.consignment_party, consignment.outlet,
                     consignment.id, move.product, move.lot],
                 having=Sum(Case((into, move.internal_quantity),
                         else_=-move.internal_quantity)) > 0)
+
+    @classmethod
+    def _held_query(cls):
+        """Consigned stock held per location, product and lot, with the date
+        of the oldest receipt it is left of: the goods leave first in, first
+        out, so what is held is what was received last (a product restocked
+        every month is as old as its oldest receipt not yet sold, not as
+        its first receipt)"""
+        held = cls._stock_held_query()
+        receipt = cls.receipts_query()
+        condition, remaining = held_of_receipt(held, receipt)
+        key = [held.id, held.supplier, held.outlet, held.location,
+            held.product, held.lot, held.quantity]
+        return held.join(receipt, 'LEFT', condition=condition).select(
+            *key,
+            Min(Case((remaining > 0, receipt.date), else_=Null)).as_(
+                'intake_date'),
+            group_by=key)
+
+    @classmethod
+    def receipts_query(cls):
+        """Return the query of the consigned goods received from their
+        consignors (done moves into a consignment location from a supplier
+        location that is no consignor's), each with the quantity of the
+        same goods (location, product, lot) received with it or after it"""
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Location = pool.get('stock.location')
+        move = Move.__table__()
+        to = Location.__table__()
+        source = Location.__table__()
+        date = Coalesce(move.effective_date, move.planned_date)
+        latest_first = Window(
+            [move.to_location, move.product, move.lot],
+            order_by=[date.desc, move.id.desc])
+        return (move
+            .join(to, condition=move.to_location == to.id)
+            .join(source, condition=move.from_location == source.id)
+            .select(
+                move.to_location.as_('location'),
+                move.product.as_('product'),
+                move.lot.as_('lot'),
+                date.as_('date'),
+                move.internal_quantity.as_('quantity'),
+                Sum(move.internal_quantity, window=latest_first).as_(
+                    'received_since'),
+                where=(move.state == 'done')
+                & (to.type == 'supplier') & (to.consignment_party != Null)
+                & (source.type == 'supplier')
+                & (source.consignment_party == Null)))
 
     @classmethod
     def _contract_query(cls, held, today):
