@@ -39,7 +39,7 @@ OUTLET_MODELS = [
     'consignment.return', 'consignment.return.line',
     'consignment.settlement',
     'consignment.host_share', 'consignment.host_share.line',
-    'consignment.aging', 'consignment.stock',
+    'consignment.aging', 'consignment.stock', 'consignment.stock_age',
     'stock.inventory', 'stock.inventory.line',
     'stock.move', 'stock.shipment.internal',
     ]
@@ -226,6 +226,7 @@ def outlet_records(admin, outlet, other):
         'consignment.host_share.line': [('outlet', '=', warehouse)],
         'consignment.aging': [('outlet', '=', warehouse)],
         'consignment.stock': [('outlet', '=', warehouse)],
+        'consignment.stock_age': [('outlet', '=', warehouse)],
         'stock.inventory': [
             ('location', 'child_of', [warehouse], 'parent')],
         'stock.inventory.line': [
