@@ -20,6 +20,8 @@ import sys
 from collections import defaultdict
 from decimal import Decimal
 
+import pytest
+
 from rpc import Client
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -268,3 +270,29 @@ def test_benchmark_settlement_builders():
             '--help'], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert '--plain-batch' in result.stdout
+
+
+def test_benchmark_reports(demo_database):
+    """Test the report benchmark on a generated volume: each province
+    report gives, row by row, the figures of the hand-written SQL"""
+    from trytond import backend
+    if backend.name != 'postgresql':
+        pytest.skip("scripts/benchmark_reports.py runs on PostgreSQL")
+    result = run(demo_database, '--outlets', '3', '--suppliers', '4',
+        '--products', '12', '--lines', '600', '--months', '3',
+        '--seed', '7', '--tag', 'GVB', '--no-progress')
+    assert result.returncode == 0, result.stderr[-3000:]
+    result = subprocess.run([sys.executable,
+            os.path.join(ROOT, 'scripts', 'benchmark_reports.py'),
+            '-d', demo_database.name, '--repeat', '1'],
+        env=demo_database.env, cwd=ROOT, capture_output=True, text=True,
+        timeout=600)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    lines = result.stdout.splitlines()
+    assert f"{demo_database.name}: kept" in lines[0]
+    assert re.fullmatch(r'reports \d+ lines: worst ratio \d+\.\d\d '
+        r'\(sale\.reporting\.[a-z_.]+\), errors 0', lines[-1]), lines[-1]
+    for name in ['main', 'outlet', 'outlet_regency', 'origin_regency',
+            'supplier']:
+        assert any(l.startswith(f'sale.reporting.{name}: ')
+            and 'differs' not in l for l in lines), name
