@@ -19,9 +19,9 @@ report, over the whole year (the context's company, from and to dates, as
 the client sends them): the time of the report's query (its
 ``table_query()``, all rows fetched), the best of ``--repeat`` runs, as a
 ratio to a hand-written SQL ``GROUP BY`` over the same tables that gives
-the same figures (revenue, quantity, consigned revenue, margin; compared
-row by row, a difference is an error).  ``EXPLAIN ANALYZE`` of both with
-``--explain``.  The last line is::
+the same figures (revenue, consigned revenue, margin, number of sales;
+compared row by row, a difference is an error).  ``EXPLAIN ANALYZE`` of
+both with ``--explain``.  The last line is::
 
     reports N lines: worst ratio R (report), errors E
 
@@ -67,7 +67,8 @@ till AS (
     FROM innermost AS i JOIN stock_location AS w ON w."left" = i."left"),
 line AS (
     SELECT 'sale.point.sale.line,' || l.id AS origin, l.product,
-        l.quantity, l.unit_list_price AS unit_price, t.outlet
+        l.quantity, l.unit_list_price AS unit_price, t.outlet,
+        'sale.point.sale,' || l.sale AS "order"
     FROM sale_point_sale_line AS l
     JOIN sale_point_sale AS s ON l.sale = s.id
     JOIN till AS t ON t.point = s.point
@@ -75,7 +76,8 @@ line AS (
         AND s.date BETWEEN %(from_date)s AND %(to_date)s
     UNION ALL
     SELECT 'sale.line,' || l.id, l.product,
-        COALESCE(l.actual_quantity, l.quantity), l.unit_price, s.warehouse
+        COALESCE(l.actual_quantity, l.quantity), l.unit_price, s.warehouse,
+        'sale.sale,' || l.sale
     FROM sale_line AS l
     JOIN sale_sale AS s ON l.sale = s.id
     WHERE s.state IN ('confirmed', 'processing', 'done')
@@ -135,7 +137,8 @@ SELECT {key} AS key,
             COALESCE(amount.amount, 0)
             + (line.quantity - COALESCE(stock.consigned_quantity, 0))
             * COALESCE(stock.cost / NULLIF(stock.own_quantity, 0), 0)
-            )::NUMERIC, 0) AS margin
+            )::NUMERIC, 0) AS margin,
+    COUNT(DISTINCT line."order") AS number
 FROM line
 LEFT JOIN stock ON stock.origin = line.origin
 LEFT JOIN amount ON amount.origin = line.origin
@@ -148,15 +151,17 @@ GROUP BY {key}
 # Tryton's own Sales report sums the lines only, without their moves
 RAW_MAIN = """
 SELECT 1 AS key, ROUND(SUM(line.quantity * line.unit_price)::NUMERIC, 0)
-        AS revenue
+        AS revenue, COUNT(DISTINCT line."order") AS number
 FROM (
-    SELECT l.quantity, l.unit_list_price AS unit_price
+    SELECT l.quantity, l.unit_list_price AS unit_price,
+        'sale.point.sale,' || l.sale AS "order"
     FROM sale_point_sale_line AS l
     JOIN sale_point_sale AS s ON l.sale = s.id
     WHERE s.state IN ('done', 'posted') AND s.company = %(company)s
         AND s.date BETWEEN %(from_date)s AND %(to_date)s
     UNION ALL
-    SELECT COALESCE(l.actual_quantity, l.quantity), l.unit_price
+    SELECT COALESCE(l.actual_quantity, l.quantity), l.unit_price,
+        'sale.sale,' || l.sale
     FROM sale_line AS l
     JOIN sale_sale AS s ON l.sale = s.id
     WHERE s.state IN ('confirmed', 'processing', 'done')
@@ -173,7 +178,7 @@ KEYS = {
     'supplier': ("COALESCE(stock.consignor, template.producer)",
         "WHERE COALESCE(stock.consignor, template.producer) IS NOT NULL"),
     }
-FIELDS = ['revenue', 'consigned_revenue', 'margin']
+FIELDS = ['revenue', 'consigned_revenue', 'margin', 'number']
 
 
 def parse_args(argv=None):
@@ -350,11 +355,12 @@ def compare(report_rows, raw_rows, dimension):
         return Decimal(str(value or 0)).quantize(Decimal(1))
     raw = {r['key']: r for r in raw_rows}
     if dimension is None:
-        # Tryton's own report: one row per company, its revenue only
-        total = sum(amount(r['revenue']) for r in raw_rows)
-        reported = sum(amount(r['revenue']) for r in report_rows)
-        return None if reported == total else (
-            f"revenue {reported} ≠ {total}")
+        # Tryton's own report: one row per company, revenue and number
+        figures = [(sum(amount(r['revenue']) for r in rows),
+                sum(r['number'] for r in rows))
+            for rows in [report_rows, raw_rows]]
+        return None if figures[0] == figures[1] else (
+            f"revenue, number {figures[0]} ≠ {figures[1]}")
     differences = []
     for row in report_rows:
         other = raw.pop(row[dimension], None)
