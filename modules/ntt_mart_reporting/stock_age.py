@@ -7,7 +7,7 @@ consignment location, product and lot (the consigned stock aging of
 leaving first in, first out as the tills take them."""
 from sql import Column, Literal, Null
 from sql.aggregate import Max, Min, Sum
-from sql.conditionals import Case, Coalesce
+from sql.conditionals import Case
 
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
@@ -82,9 +82,11 @@ class StockAge(ModelSQL, ModelView):
             ]
 
     @classmethod
-    def _ages_query(cls, today):
-        """Return the query of the units held per outlet and supplier in
-        each bucket of days on the shelf, and the days of the oldest"""
+    def _held_ages_query(cls, today):
+        """Return the query of the consigned stock aging (per location,
+        product and lot) with the units of each row in each bucket of days
+        on the shelf and the days of the oldest, from the receipts the row
+        is left of (first in, first out)"""
         pool = Pool()
         Aging = pool.get('consignment.aging')
         held = Aging.table_query()
@@ -102,68 +104,59 @@ class StockAge(ModelSQL, ModelView):
             lower = upper
         columns.append(Sum(Case((days > lower, remaining), else_=0.0)).as_(
                 'quantity_older'))
+        pull_out = Case((held.pull_out == Literal(True), held.quantity),
+            else_=0.0)
         return (held
-            .join(receipt, condition=condition)
+            .join(receipt, 'LEFT', condition=condition)
             .select(
+                held.id.as_('id'),
                 held.outlet.as_('outlet'),
                 held.supplier.as_('supplier'),
+                held.quantity.as_('quantity'),
                 *columns,
                 Max(Case((remaining > 0, days), else_=Null)).as_(
                     'oldest_days'),
-                group_by=[held.outlet, held.supplier]))
+                pull_out.as_('pull_out_quantity'),
+                group_by=[held.id, held.outlet, held.supplier,
+                    held.quantity, held.pull_out]))
 
     @classmethod
     def table_query(cls):
         """The consigned stock held per outlet and supplier, from the
-        consigned stock aging; its days on the shelf from the receipts it
-        is left of (first in, first out); the units received otherwise
-        (taken back from a customer) count in the total only"""
+        consigned stock aging in one pass; the units received otherwise
+        than from the consignor (taken back from a customer) count in the
+        total only"""
         pool = Pool()
-        Aging = pool.get('consignment.aging')
         Date = pool.get('ir.date')
         Location = pool.get('stock.location')
         User = pool.get('res.user')
         context = Transaction().context
-        today = Date.today()
-        held = Aging.table_query()
-        ages = cls._ages_query(today)
+        held = cls._held_ages_query(Date.today())
         outlet = Location.__table__()
-
-        totals = held.select(
-            Min(held.id).as_('id'),
-            held.outlet.as_('outlet'),
-            held.supplier.as_('supplier'),
-            Sum(held.quantity).as_('quantity'),
-            Sum(Case((held.pull_out == Literal(True), held.quantity),
-                    else_=0.0)).as_('pull_out_quantity'),
-            group_by=[held.outlet, held.supplier])
 
         where = Literal(True)
         if context.get('outlet'):
-            where &= totals.outlet == context['outlet']
+            where &= held.outlet == context['outlet']
         if context.get('regency'):
             where &= outlet.regency == context['regency']
         # The outlets of outlet staff, also in the query: the rule only
         # filters the rows, a regency's sum must not hold other outlets'
         outlets = User.get_limited_outlets()
         if outlets is not None:
-            where &= totals.outlet.in_(list(outlets) or [-1])
-        return (totals
-            .join(outlet, condition=totals.outlet == outlet.id)
-            .join(ages, 'LEFT',
-                condition=(ages.outlet == totals.outlet)
-                & (ages.supplier == totals.supplier))
+            where &= held.outlet.in_(list(outlets) or [-1])
+        quantities = [n for n, _ in BUCKETS] + [
+            'quantity_older', 'quantity', 'pull_out_quantity']
+        return (held
+            .join(outlet, condition=held.outlet == outlet.id)
             .select(
-                totals.id.as_('id'),
-                totals.outlet.as_('outlet'),
+                Min(held.id).as_('id'),
+                held.outlet.as_('outlet'),
                 outlet.regency.as_('regency'),
-                totals.supplier.as_('supplier'),
-                totals.quantity.as_('quantity'),
-                *(Coalesce(Column(ages, name), 0.0).as_(name)
-                    for name in [n for n, _ in BUCKETS] + ['quantity_older']),
-                ages.oldest_days.as_('oldest_days'),
-                totals.pull_out_quantity.as_('pull_out_quantity'),
-                where=where))
+                held.supplier.as_('supplier'),
+                *(Sum(Column(held, n)).as_(n) for n in quantities),
+                Max(held.oldest_days).as_('oldest_days'),
+                where=where,
+                group_by=[held.outlet, outlet.regency, held.supplier]))
 
     def get_rec_name(self, name):
         names = [r.rec_name for r in [self.outlet, self.supplier] if r]
