@@ -51,10 +51,9 @@ REPORTS = [
     ('sale.reporting.supplier', 'supplier'),
     ]
 
-# The hand-written query: the lines of the till sales and sales orders
-# with their outlet, the stock facts and consignors' amounts per line (by
-# the reference their moves carry as origin), grouped by the dimension
-RAW = """
+# The lines of the till sales and sales orders with their outlet and their
+# reference (the origin of their moves)
+LINES = """
 WITH innermost AS (
     SELECT p.id AS point, MAX(w."left") AS "left"
     FROM sale_point AS p
@@ -82,7 +81,12 @@ line AS (
     JOIN sale_sale AS s ON l.sale = s.id
     WHERE s.state IN ('confirmed', 'processing', 'done')
         AND s.company = %(company)s
-        AND s.sale_date BETWEEN %(from_date)s AND %(to_date)s),
+        AND s.sale_date BETWEEN %(from_date)s AND %(to_date)s)
+"""
+# The hand-written query of the province reports: the lines, the stock
+# facts and consignors' amounts per line (by the reference their moves
+# carry as origin), grouped by the dimension
+RAW = LINES + """,
 move AS (
     SELECT m.origin, m.id, m.quantity, m.from_location, m.to_location,
         m.cost_price
@@ -149,24 +153,10 @@ LEFT JOIN stock_location AS outlet ON line.outlet = outlet.id
 GROUP BY {key}
 """
 # Tryton's own Sales report sums the lines only, without their moves
-RAW_MAIN = """
+RAW_MAIN = LINES + """
 SELECT 1 AS key, ROUND(SUM(line.quantity * line.unit_price)::NUMERIC, 0)
         AS revenue, COUNT(DISTINCT line."order") AS number
-FROM (
-    SELECT l.quantity, l.unit_list_price AS unit_price,
-        'sale.point.sale,' || l.sale AS "order"
-    FROM sale_point_sale_line AS l
-    JOIN sale_point_sale AS s ON l.sale = s.id
-    WHERE s.state IN ('done', 'posted') AND s.company = %(company)s
-        AND s.date BETWEEN %(from_date)s AND %(to_date)s
-    UNION ALL
-    SELECT COALESCE(l.actual_quantity, l.quantity), l.unit_price,
-        'sale.sale,' || l.sale
-    FROM sale_line AS l
-    JOIN sale_sale AS s ON l.sale = s.id
-    WHERE s.state IN ('confirmed', 'processing', 'done')
-        AND s.company = %(company)s
-        AND s.sale_date BETWEEN %(from_date)s AND %(to_date)s) AS line
+FROM line
 """
 # the report's column of the dimension is called as the dimension
 KEYS = {
