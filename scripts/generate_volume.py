@@ -179,26 +179,10 @@ def insert_rows(cursor, table, columns, rows):
         cursor.execute(*table.insert(columns, rows[start:start + size]))
 
 
-def copy_text(value):
-    "Return the value in the text format of PostgreSQL's COPY"
-    if value is None:
-        return '\\N'
-    if value is True or value is False:
-        return 't' if value else 'f'
-    if isinstance(value, str):
-        return (value.replace('\\', '\\\\').replace('\t', '\\t')
-            .replace('\n', '\\n').replace('\r', '\\r'))
-    if isinstance(value, dt.datetime):
-        return value.isoformat(' ')
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def copy_rows(cursor, table, columns, rows):
     """Write the rows into the python-sql table: with COPY on PostgreSQL
-    (several times faster than INSERTs; the values are of the types
-    copy_text formats), else with insert_rows"""
+    (several times faster than INSERTs; psycopg adapts each value as it
+    does the parameters of a query), else with insert_rows"""
     from trytond import backend
     if backend.name != 'postgresql' or not hasattr(cursor, 'copy'):
         insert_rows(cursor, table, columns, rows)
@@ -208,8 +192,8 @@ def copy_rows(cursor, table, columns, rows):
         sql.Identifier(table._name),
         sql.SQL(', ').join(sql.Identifier(c.name) for c in columns))
     with cursor.copy(statement) as copy:
-        copy.write(''.join(
-                '\t'.join(map(copy_text, row)) + '\n' for row in rows))
+        for row in rows:
+            copy.write_row(row)
 
 
 def reserve_ids(model, count):
