@@ -575,3 +575,49 @@ def test_settle_other_outlet_refused(world):
     assert "Outlet staff: own outlets" in refused(clerk_a,
         'report.consignment.settlement.statement.execute',
         [outlets['b'].settlement.id], {}, clerk_a.context)
+
+
+# the province reports: those with an outlet column, and those summed over
+# the outlets (by regency or supplier) that must sum the own outlet's lines
+# only (the products of the outlets' day have no origin: the report by
+# origin regency, which leaves them out, must not show another's)
+OUTLET_REPORTS = [
+    'sale.reporting.outlet', 'sale.reporting.outlet.certification']
+SUMMED_REPORTS = [
+    'sale.reporting.outlet_regency', 'sale.reporting.supplier']
+
+
+def test_reports_outlet_rule(world):
+    """A clerk's province reports hold the own outlet's sales only, over
+    RPC; the province user's hold both outlets'"""
+    context = {'from_date': world['today'], 'to_date': world['today']}
+    outlets = {k: world['outlets'][k].warehouse.id for k in ['a', 'b']}
+
+    def rows(client, model):
+        return client.model(model, 'search_read', [], 0, None, None,
+            ['outlet', 'revenue'] if model in OUTLET_REPORTS
+            else ['revenue'], context=context)
+
+    for own, other in [('a', 'b'), ('b', 'a')]:
+        client = world['users'][own]
+        revenue = None
+        for model in OUTLET_REPORTS:
+            found = rows(client, model)
+            assert {r['outlet'] for r in found} == {outlets[own]}, model
+            revenue = revenue or found[0]['revenue']
+            assert found[0]['revenue'] == revenue, model
+        assert revenue > 0
+        for model in SUMMED_REPORTS:
+            assert sum(r['revenue'] for r in rows(client, model)) == (
+                revenue), model
+        assert sum(r['revenue'] for r in rows(
+                    client, 'sale.reporting.origin_regency')) <= revenue
+        # asking for the other outlet's warehouse opens none of its lines
+        for model in OUTLET_REPORTS + SUMMED_REPORTS + [
+                'sale.reporting.origin_regency']:
+            assert client.model(model, 'search_read', [], 0, None, None,
+                ['revenue'], context={**context, 'warehouse': outlets[other]}
+                ) == [], model
+    for model in OUTLET_REPORTS:
+        seen = {r['outlet'] for r in rows(world['users']['province'], model)}
+        assert set(outlets.values()) <= seen, model

@@ -620,3 +620,13 @@ class Context(metaclass=PoolMeta):
     @classmethod
     def default_regency(cls):
         return Transaction().context.get('regency')
+
+    @classmethod
+    def default_from_date(cls):
+        "The province dashboard opens on the company's current year"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        context = Transaction().context
+        if context.get('current_year') and 'from_date' not in context:
+            return Date.today().replace(month=1, day=1)
+        return super().default_from_date()
