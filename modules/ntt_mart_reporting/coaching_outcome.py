@@ -13,6 +13,7 @@ from sql.conditionals import Case, Coalesce
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from consignment_contract.consignment_return import days_between
@@ -87,7 +88,12 @@ class CoachingOutcome(OutcomeMixin, ModelSQL, ModelView):
     __string__ = "Coaching Outcome"
 
     coaching = fields.Many2One('party.coaching', "Coaching")
-    supplier = fields.Many2One('party.party', "Supplier")
+    supplier = fields.Many2One(
+        'party.party', "Supplier",
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
     regency = fields.Many2One('country.subdivision', "Origin Regency")
     area = fields.Selection('get_areas', "Programme Area")
     start_date = fields.Date("Start Date")
