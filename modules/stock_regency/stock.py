@@ -358,16 +358,13 @@ class CreateOutlet(Wizard):
             lost_found_location=lost_found,
             )
         warehouse.save()
+        # No picking location: an outlet is a shop, its sales orders are
+        # picked from its storage, where the tills sell and where the
+        # consignors' locations are (a picking location under the storage
+        # would hide the consigned goods from the shipments)
         for child in children:
             child.parent = warehouse
-        picking = Location(
-            name=gettext('stock_regency.msg_location_picking',
-                outlet=start.name),
-            code=self.location_code('PIC'),
-            type='storage', parent=storage)
-        Location.save(children + [picking])
-        warehouse.picking_location = picking
-        warehouse.save()
+        Location.save(children)
 
         hub = start.hub if not start.provincial_hub else None
         if hub and start.lead_time is not None:
