@@ -45,6 +45,11 @@ class Template(metaclass=PoolMeta):
         "Defaults to the origin regency of the producer.")
     imported = fields.Boolean(
         "Imported", help="Check for goods made outside Indonesia.")
+    programmes = fields.Function(fields.Many2Many(
+            'party.umkm.programme', None, None, "Programmes",
+            help="The development programmes (OVOP, OCOP, OSOP…) of the "
+            "producer, from its supplier profile."),
+        'get_programmes', searcher='search_programmes')
     halal_status = fields.Selection(
         HALAL_STATUSES, "Halal Status",
         help="\"Tidak halal\" products are made from non-halal ingredients: "
@@ -65,6 +70,16 @@ class Template(metaclass=PoolMeta):
             ],
         help="The certificates that cover the product with all its "
         "variants; only those of its producer.")
+
+    @classmethod
+    def get_programmes(cls, templates, name):
+        return {t.id: [p.id for p in t.producer.programmes]
+            if t.producer else [] for t in templates}
+
+    @classmethod
+    def search_programmes(cls, name, clause):
+        return [('producer.programmes' + clause[0][len(name):],
+                *clause[1:])]
 
     @classmethod
     def default_imported(cls):
