@@ -23,7 +23,7 @@ import pytest
 from trytond import backend
 
 from browser.sao import (
-    click_button, complete, fill, fill_many2one, field_value,
+    click_button, complete, fill, fill_many2one, field_value, list_row,
     list_rows, login, logout, open_menu, open_row, screenshot, search,
     toolbar, type_in, wait_idle, widget)
 
@@ -426,6 +426,19 @@ def test_province_analyst_reads(server, world, page, day):
     assert row.count('14') == 2, rows  # 0-30 days and the total
     assert toolbar(tab, 'Baru').is_disabled()
     screenshot(page, '5-analyst-stock-age')
+
+    # the province dashboard opens on the company's current year, on its
+    # graph: the sales per month since the 1st of January
+    tab = open_menu(page, 'Dasbor Provinsi', 'Penjualan per Bulan')
+    tab.locator('.graph svg').first.wait_for()
+    year = str(company_today().year)
+    from_date = field_value(tab, 'from_date')
+    assert from_date.startswith('01/01/') and year in from_date, from_date
+    screenshot(page, '5-analyst-dashboard-sales')
+    tab = open_menu(
+        page, 'Dasbor Provinsi', 'Sertifikat Akan Berakhir per Kabupaten/Kota')
+    tab.locator('.graph svg').first.wait_for()
+    screenshot(page, '5-analyst-dashboard-certificates')
     logout(page)
 
 
@@ -487,3 +500,49 @@ def test_officer_product_form(server, world, page, day):
     certificate.reload()
     assert [t.id for t in certificate.templates] == [sarong.id]
     logout(page)
+
+
+def test_officer_drafts_beli_putus(server, world, page, day):
+    """The officer reads how the outlet's consigned goods sell and drafts
+    the beli putus purchase of the sarongs sold from the sell-through"""
+    _, database, _ = server
+    login(page, database, 'konsinyasi')
+    tab = open_menu(page, CONSIGNMENT, 'Laju Penjualan Barang Konsinyasi')
+    # a report with a context (dates, outlet, regency) above its search box
+    tab.locator('.treeview').first.wait_for()
+    _, rows = list_rows(page, tab)
+    row, = [r for r in rows if world['sarong'] in r
+        and world['supplier_name'] in r]
+    # 5 sarongs received today, 1 sold: 20 % sold through
+    assert '20' in ' '.join(row), row
+    screenshot(page, '7-officer-sell-through')
+
+    # select the row and run Draft Purchases from the actions of the list
+    # (its selection box: the outlet, supplier and product cells are links)
+    list_row(tab, world['sarong'], world['supplier_name']).first.locator(
+        'input[type="checkbox"]').first.check()
+    wait_idle(page)
+    tab.locator('.toolbar button[title="Jalankan tindakan"]').first.click()
+    tab.locator('.toolbar .dropdown-menu li a',
+        has_text='Buat Draf Pembelian').first.click()
+    wait_idle(page)
+    assert errors(page) == []
+    purchases = page.locator('#tabcontent > .tab-pane.active')
+    purchases.locator('.title-long', has_text='Pembelian').first.wait_for()
+    wait_idle(page)
+    # the one purchase drafted opens in its form: from the consignor, the
+    # sarong sold at the contract's price to the consignor
+    widget(purchases, 'party').wait_for()
+    assert world['supplier_name'] in field_value(purchases, 'party')
+    purchases.locator('tr', has_text=world['sarong']).first.wait_for()
+    screenshot(page, '7-officer-draft-purchase')
+    logout(page)
+
+    purchase, = world['admin'].model('purchase.purchase', 'search_read',
+        [('party', '=', world['supplier']), ('state', '=', 'draft'),
+            ('lines.product', '=', world['sarong_id'])],
+        0, None, None, ['warehouse', 'lines'])
+    line, = read(world, 'purchase.line', purchase['lines'],
+        ['product', 'quantity', 'unit_price'])
+    assert (line['product'], line['quantity']) == (world['sarong_id'], 1)
+    assert line['unit_price'] > 0
