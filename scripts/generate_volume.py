@@ -24,11 +24,29 @@ SQLite takes fewer):
   ``--consigned-share`` (0.6) consigned (accounting category *Barang
   Konsinyasi*), the others bought outright (*Barang Dagang (Beli Putus)*, or
   *Bebas PPN* for staples) with a cost price; crafts are in *Kerajinan dan
-  Tenun*; food and drinks get no category of the certification (whose
-  certificate requirements would need certificates the volume leaves out);
+  Tenun*; food and drinks get the categories of the certification only
+  after the contracts (below);
 * one consignment contract per supplier holding consigned products (priced
   by commission), at the supplier's outlets, activated by the model, which
-  creates the consignment locations (one per supplier and outlet).
+  creates the consignment locations (one per supplier and outlet);
+* the certificates of the suppliers' food and drinks, as the demo's: halal
+  (not for tidak halal goods) and SPP-IRT, or BPOM MD for a turnover of
+  2 billion or more, each covering most of the supplier's goods (a quarter
+  of them their variants rather than their products), issued before the
+  year or during it (sales before the issue are not certified); 55 % stay
+  valid, 20 % expire within 90 days of today, 15 % expired during the year
+  and 10 % were revoked during it (``CERTIFICATE_FATES``); then the food
+  and drinks get the categories of the certification (*Pangan Olahan*,
+  *Minuman*: after the contracts' activation, which checks the
+  certificates on the contracts' start) and their missing certificates as
+  the daily expiry watch stores them (``certificate_missing``);
+* the coaching of a third of the suppliers by one coach (areas of the
+  demo and *other*), started over the year or in the two months before it,
+  done after two to eight weeks (55 %), in progress, planned ahead or
+  cancelled.
+
+The certificates and the coachings draw from a sequence of their own, so
+the sales of a seed are the same with them as before them.
 
 The sales go straight into the tables by chunks of ``CHUNK`` lines, with
 python-sql INSERTs in batches under the backend's limit of parameters
@@ -42,9 +60,22 @@ each consigned move the consignor's supplier invoice line (the consignment
 fields filled as the consignment contract prices it) linked to the move.
 Kota Kupang sells three times as much as another outlet; one to three lines
 a sale.  Before the first sale, one reception move per location and product
-sold brings the stock that the sales take (no stock goes below zero): no
-purchase, intake, payment or accounting move is written.  The tables are
-analysed at the end.
+sold brings the stock that the sales take (no stock goes below zero).
+
+The consignment is settled every month, as ``consignment.settlement``
+leaves it once posted and paid, with the contracts charging no fee: for
+each consignor (and outlet, when the consignment configuration settles per
+outlet) and each month whose settlement day (``SETTLE_DELAY``, five days
+after its end) is up to today in an open accounting period, a settlement
+(gross sales, consignor's share, commission, payable) and its supplier
+invoice, posted, holding the month's consignor lines (written with it),
+with its move: one line per consignor line at its amount (rounded half to
+even, as Tryton does), the payable line of the total; the invoices whose
+payment day (``PAY_DELAY``, a month after) is past are paid by transfer: a
+payment move whose line is reconciled with the payable line.  The
+settlement's links of the stock moves (its statement) are not written, nor
+the commission's move, nor the sales' accounting, intakes, purchases or
+till payments.  The tables are analysed at the end.
 
 The records are drawn from ``--seed`` and the company's date.  The names
 carry ``--tag`` (default ``VOL``): supplier names ``VOL …``, product codes
@@ -64,6 +95,7 @@ import calendar
 import datetime as dt
 import os
 import random
+import re
 import sys
 import time
 from collections import defaultdict
@@ -91,10 +123,31 @@ BATCH = {'postgresql': 250, 'sqlite': 50}
 # shares of the products made outside the province, imported
 OTHER_PROVINCE_SHARE = 0.1
 IMPORTED_SHARE = 0.04
+# the share of a supplier's goods a certificate covers, of the certificates
+# covering variants rather than products, and of the suppliers coached
+COVERED_SHARE = 0.85
+VARIANT_SHARE = 0.25
+COACHED_SHARE = 1 / 3
+# what becomes of a certificate in the year, and how often
+CERTIFICATE_FATES = {'valid': 55, 'expiring': 20, 'expired': 15,
+    'revoked': 10}
+COACHING_AREAS = demo_data.COACHING_AREAS + ['other']
+COACHING_STATES = {'done': 55, 'in_progress': 30, 'planned': 8,
+    'cancelled': 7}
+# a month's consignment is settled (its invoice posted) this long after its
+# end, and paid this long after the settlement (the last month settled is
+# still to pay)
+SETTLE_DELAY = dt.timedelta(days=5)
+PAY_DELAY = dt.timedelta(days=30)
 # the tables the sales are written to, analysed at the end
 SALE_MODELS = [
     'sale.point.sale', 'sale.point.sale.line', 'stock.move',
-    'account.invoice.line', 'account.invoice.line-stock.move']
+    'account.invoice.line', 'account.invoice.line-stock.move',
+    'party.certificate', 'party.certificate-product.product',
+    'party.certificate-product.template', 'party.coaching',
+    'consignment.settlement', 'account.invoice', 'account.move',
+    'account.move.line', 'account.move.reconciliation',
+    'account.invoice-account.move.line']
 
 
 def parse_args(argv=None):
@@ -324,6 +377,9 @@ class Volume:
         self.options = options
         self.company = company
         self.rng = random.Random(options.seed)
+        # the certificates and coachings draw from their own sequence: the
+        # sales stay those of the same seed without them
+        self.rng_umkm = random.Random(f'{options.seed}:umkm')
         self.user = transaction.user
         # as Tryton stamps the records: UTC
         self.now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
@@ -530,7 +586,8 @@ class Volume:
                     })
             plans.append({'plan': plan, 'consigned': consigned,
                     'price': price, 'cost': cost,
-                    'category': self.account_categories[accounting].id})
+                    'category': self.account_categories[accounting].id,
+                    'kind': category, 'halal': halal})
         products = create_products(specs, self.unit, batch=self.batch)
         for item, product in zip(plans, products):
             item['product'] = product
@@ -592,6 +649,184 @@ class Volume:
         self.counts['contracts'] = len(contracts)
         return contracts
 
+    def certificates(self):
+        """Create the certificates of the suppliers' food and drinks, as the
+        demo's: halal (not for tidak halal goods) and SPP-IRT, or BPOM MD
+        for the larger suppliers, each covering most of the supplier's
+        goods (their products, some their variants only); issued before the
+        year or during it, some expiring within 90 days, some expired or
+        revoked during the year.  Then the food and drinks get the
+        categories of the certification (after the contracts' activation,
+        which checks the certificates on the contract's start) and their
+        missing certificates, as the daily expiry watch stores them"""
+        pool = self.pool
+        Certificate = pool.get('party.certificate')
+        Type = pool.get('party.certificate.type')
+        Category = pool.get('product.category')
+        Template = pool.get('product.template')
+        Product = pool.get('product.product')
+        rng = self.rng_umkm
+        types = {t.code: t for t in Type.search([
+                    ('code', 'in', ['halal', 'spp_irt', 'bpom_md']),
+                    ])}
+        if len(types) < 3:
+            raise RuntimeError("no certificate types halal, spp_irt and "
+                "bpom_md: set the database up with setup_database.py")
+        five_years = dt.timedelta(days=5 * 365)
+        certificates, revocations = [], []
+        for plan in self.plans:
+            goods = [i for i in plan['products'] if i['kind'] != 'craft']
+            if not goods:
+                continue
+            party = plan['party']
+            serial = int(party.nib[len(NIB_PREFIX):])
+            registration = ('bpom_md'
+                if party.annual_turnover >= 2_000_000_000 else 'spp_irt')
+            for code in ['halal', registration]:
+                covered = [i for i in goods
+                    if (code != 'halal' or i['halal'] != 'tidak_halal')
+                    and rng.random() < COVERED_SHARE]
+                if not covered:
+                    continue
+                if code == 'halal':
+                    number = 'ID%s9129%07d' % (
+                        plan['origin'].replace('.', ''), serial)
+                elif code == 'bpom_md':
+                    number = 'MD 9129%08d' % serial
+                else:
+                    number = '9129%09d-%02d' % (serial, rng.randint(24, 30))
+                if rng.random() < 0.75:
+                    issue = self.start - dt.timedelta(
+                        days=rng.randint(30, 900))
+                else:
+                    issue = self.start + dt.timedelta(
+                        days=rng.randrange(self.days))
+                # valid, expiring within 90 days, expired or revoked in
+                # the year
+                fate = rng.choices(list(CERTIFICATE_FATES),
+                    list(CERTIFICATE_FATES.values()))[0]
+                first = max(issue, self.start)
+                if fate == 'expired' and (self.today - first).days < 2:
+                    fate = 'expiring'
+                if fate == 'expiring':
+                    expiry = self.today + dt.timedelta(
+                        days=rng.randint(1, 90))
+                elif fate == 'expired':
+                    expiry = first + dt.timedelta(days=rng.randint(
+                            1, (self.today - first).days - 1))
+                elif code == 'halal':
+                    expiry = None
+                else:
+                    expiry = max(issue + five_years, self.today
+                        + dt.timedelta(days=rng.randint(91, 700)))
+                variants = rng.random() < VARIANT_SHARE
+                certificate = Certificate(
+                    type=types[code], number=number, supplier=party,
+                    issuer=types[code].issuer, issue_date=issue,
+                    expiry_date=expiry,
+                    products=[i['product'] for i in covered]
+                    if variants else [],
+                    templates=[i['product'].template for i in covered]
+                    if not variants else [])
+                certificates.append(certificate)
+                if fate == 'revoked':
+                    revocations.append((certificate, first + dt.timedelta(
+                                days=rng.randrange(
+                                    (self.today - first).days + 1))))
+        for records in batches(certificates, self.batch):
+            Certificate.save(records)
+        to_write = []
+        for certificate, date in revocations:
+            to_write.extend(([certificate], {
+                        'revoked_date': date,
+                        'revocation_reason': "Komposisi berubah tanpa "
+                        "laporan",
+                        }))
+        if to_write:
+            Certificate.write(*to_write)
+
+        def category(name):
+            found = Category.search([
+                    ('name', '=', name), ('accounting', '=', False)],
+                limit=1)
+            if not found:
+                raise RuntimeError(f'no product category "{name}": set the '
+                    "database up with scripts/setup_database.py first")
+            return found[0]
+        food = [i for i in self.items if i['kind'] != 'craft']
+        to_write = []
+        for kind in ['processed_food', 'beverage']:
+            templates = [i['product'].template for i in food
+                if i['kind'] == kind]
+            if templates:
+                to_write.extend((templates, {'categories': [('add', [
+                                    category(demo_data.CATEGORY_NAMES[kind]
+                                        ).id])]}))
+        if to_write:
+            Template.write(*to_write)
+        # as Product.update_certificate_status, for the generated goods
+        products = Product.browse([i['product'].id for i in food])
+        missing = Certificate.get_missing(
+            [(p, None) for p in products], self.today)
+        by_text = defaultdict(list)
+        for product, texts in missing.items():
+            by_text['\n'.join(texts)].append(product)
+        if by_text:
+            with self.transaction.set_context(_check_access=False):
+                Product.write(*(a for text, products in by_text.items()
+                        for a in (products, {'certificate_missing': text})))
+        self.counts['certificates'] = len(certificates)
+        self.counts['revoked certificates'] = len(revocations)
+        self.counts['products lacking certificates'] = sum(
+            len(p) for p in by_text.values())
+        return certificates
+
+    def coachings(self):
+        """Create the coaching of a third of the suppliers by one coach:
+        areas of the demo, started over the year (some before it, a few
+        planned ahead), done after two to eight weeks, in progress, planned
+        or cancelled"""
+        pool = self.pool
+        Coaching = pool.get('party.coaching')
+        Party = pool.get('party.party')
+        rng = self.rng_umkm
+        coach = Party(name=f"{self.tag} Pendamping UMKM")
+        coach.save()
+        vlist, states = [], []
+        for plan in self.plans:
+            if rng.random() >= COACHED_SHARE:
+                continue
+            state = rng.choices(list(COACHING_STATES),
+                list(COACHING_STATES.values()))[0]
+            if state == 'planned':
+                start = self.today + dt.timedelta(days=rng.randint(1, 60))
+            else:
+                start = self.start + dt.timedelta(
+                    days=rng.randrange(-60, self.days))
+            end = None
+            if state == 'done':
+                end = min(start + dt.timedelta(days=rng.randint(14, 60)),
+                    self.today)
+            vlist.append({
+                    'company': self.company.id,
+                    'supplier': plan['party'].id,
+                    'area': rng.choice(COACHING_AREAS),
+                    'coach': coach.id,
+                    'start_date': start,
+                    'end_date': end,
+                    'cost': Decimal(rng.choice([500, 750, 1500])) * 1000,
+                    })
+            states.append(state)
+        coachings = Coaching.create(vlist)
+        Coaching.start([c for c, s in zip(coachings, states)
+                if s != 'planned'])
+        Coaching.finish([c for c, s in zip(coachings, states)
+                if s == 'done'])
+        Coaching.cancel([c for c, s in zip(coachings, states)
+                if s == 'cancelled'])
+        self.counts['coachings'] = len(coachings)
+        return coachings
+
     def prices(self):
         """Read the prices of the tills, what the consignors are owed and
         the consignor's invoice line values (account, taxes) as the models
@@ -632,6 +867,267 @@ class Volume:
                 # what the consignor is owed per unit sold at the price
                 item['consignor_price'] = item['contract_line'].get_unit_price(
                     item['list'])
+
+    # the consignment settlements
+
+    def settlement_setting(self):
+        """Read what the monthly settlements need: whether a supplier is
+        settled per outlet, the months whose settlement day (SETTLE_DELAY
+        after the month's end) is up to today in an open period, the
+        payment method, and each consignor's invoice as the model starts
+        it (journal, payable account, address)"""
+        pool = self.pool
+        Configuration = pool.get('consignment.configuration')
+        Invoice = pool.get('account.invoice')
+        Method = pool.get('account.invoice.payment.method')
+        Period = pool.get('account.period')
+        self.per_outlet = bool(Configuration(1).get_multivalue(
+                'settle_per_outlet', company=self.company.id))
+        self.periods = {p.id: (p.start_date, p.end_date)
+            for p in Period.search([
+                    ('company', '=', self.company.id),
+                    ('type', '=', 'standard'),
+                    ('state', '=', 'open'),
+                    ])}
+        self.cutoffs = {}
+        cutoff = month_end(self.start, 0)
+        while cutoff + SETTLE_DELAY <= self.today:
+            date = cutoff + SETTLE_DELAY
+            if self.period_of(date):
+                self.cutoffs[cutoff] = (date, self.period_of(date))
+            cutoff = month_end(cutoff + dt.timedelta(days=1), 0)
+        methods = Method.search([('company', '=', self.company.id)],
+            order=[('id', 'ASC')])
+        self.payment_method = next(
+            (m for m in methods if m.name == 'Transfer Bank'),
+            methods[0] if methods else None)
+        self.invoicing = {}
+        self.settlements = {}
+        # the employee of the user posts the invoices
+        User = pool.get('res.user')
+        employee = User(self.user).employee
+        self.employee = employee.id if employee else None
+        self.settlement_number = self.count_like(
+            'consignment.settlement', 'number', self.tag + '-SET-%')
+        # the accounts whose move lines name the party
+        Account = pool.get('account.account')
+        self.party_accounts = {a.id for a in Account.search([
+                    ('company', '=', self.company.id),
+                    ('party_required', '=', True),
+                    ])}
+        if not self.cutoffs:
+            return
+        for plan in self.plans:
+            if 'contract' not in plan:
+                continue
+            invoice = Invoice(company=self.company, type='in',
+                party=plan['party'], currency=self.company.currency,
+                invoice_date=self.today)
+            invoice.on_change_type()
+            invoice.on_change_party()
+            self.invoicing[plan['party'].id] = invoice
+
+    def period_of(self, date):
+        "Return the id of the open period of the date, or None"
+        return next((i for i, (start, end) in self.periods.items()
+                if start <= date <= end), None)
+
+    def insert_move_lines(self, cursor, rows):
+        "Insert the rows of valid accounting move lines"
+        MoveLine = self.pool.get('account.move.line')
+        table = MoveLine.__table__()
+        copy_rows(cursor, table, [table.id, table.move, table.account,
+                table.debit, table.credit, table.party, table.maturity_date,
+                table.origin, table.reconciliation, table.state,
+                table.create_uid, table.create_date], rows)
+
+    def settlement_of(self, party, outlet, date):
+        """Return the settlement (a dictionary) that pays the consignor's
+        line of the outlet sold on date, None when its month is not
+        settled"""
+        cutoff = month_end(date, 0)
+        if cutoff not in self.cutoffs:
+            return None
+        key = (party, outlet if self.per_outlet else None, cutoff)
+        settlement = self.settlements.get(key)
+        if settlement is None:
+            settlement = self.settlements[key] = {
+                'key': key, 'gross': Decimal(0), 'amount': Decimal(0),
+                'new': True}
+        return settlement
+
+    def reserve_settlements(self):
+        """Write the settlements met for the first time, with their invoice
+        and its move, before their lines (their amounts are updated at the
+        end, by write_settlements)"""
+        pool = self.pool
+        Settlement = pool.get('consignment.settlement')
+        Invoice = pool.get('account.invoice')
+        Move = pool.get('account.move')
+        new = [s for s in self.settlements.values() if s.pop('new', False)]
+        if not new:
+            return
+        for model, name in [(Settlement, 'id'), (Invoice, 'invoice'),
+                (Move, 'move')]:
+            for settlement, id_ in zip(new, reserve_ids(model, len(new))):
+                settlement[name] = id_
+        cursor = self.transaction.connection.cursor()
+        company = self.company.id
+        currency = self.company.currency.id
+        user, now = self.user, self.now
+        settlement_rows, invoice_rows, move_rows = [], [], []
+        for settlement in new:
+            party, outlet, cutoff = settlement['key']
+            date, period = self.cutoffs[cutoff]
+            invoice = self.invoicing[party]
+            self.settlement_number += 1
+            code = settlement['code'] = f'{self.settlement_number:07d}'
+            number = f'{self.tag}-SET-{code}'
+            state = 'paid' if self.is_paid(settlement) else 'posted'
+            settlement_rows.append([settlement['id'], company, party, outlet,
+                    currency, cutoff, cutoff.replace(day=1), date, number,
+                    settlement['invoice'], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                    False, state, user, now])
+            invoice_number = f'{self.tag}-INV-{code}'
+            invoice_rows.append([settlement['invoice'], company, 'in',
+                    invoice_number, re.sub(r'[\W_]', '', invoice_number),
+                    int(code), 'invoice', number, party,
+                    invoice.invoice_address.id, currency,
+                    invoice.journal.id, invoice.account.id,
+                    invoice.payment_term.id if invoice.payment_term
+                    else None, date, state, settlement['move'], 0, 0, 0,
+                    self.employee, user, now])
+            move_rows.append([settlement['move'], company, period,
+                    invoice.journal.id, date, date, f'{self.tag}-MOV-{code}',
+                    'posted', f'{Invoice.__name__},{settlement["invoice"]}',
+                    user, now])
+        self.insert_moves_of_accounts(cursor, move_rows)
+        table = Invoice.__table__()
+        copy_rows(cursor, table, [table.id, table.company, table.type,
+                table.number, table.number_alnum, table.number_digit,
+                table.sequence_type_cache, table.reference, table.party,
+                table.invoice_address, table.currency, table.journal,
+                table.account, table.payment_term, table.invoice_date,
+                table.state, table.move, table.untaxed_amount_cache,
+                table.tax_amount_cache, table.total_amount_cache,
+                table.posted_by, table.create_uid, table.create_date],
+            invoice_rows)
+        table = Settlement.__table__()
+        copy_rows(cursor, table, [table.id, table.company, table.supplier,
+                table.outlet, table.currency, table.cutoff_date,
+                table.start_date, table.date, table.number, table.invoice,
+                table.gross_sales, table.supplier_amount, table.commission,
+                table.display_fee, table.damaged_goods, table.settlement_fee,
+                table.deductions, table.net_amount, table.carried_in,
+                table.payable, table.minimum_payout, table.held, table.state,
+                table.create_uid, table.create_date], settlement_rows)
+
+    def is_paid(self, settlement):
+        "Tell if the settlement's payment day is past, in an open period"
+        date = self.cutoffs[settlement['key'][2]][0] + PAY_DELAY
+        return bool(self.payment_method and date <= self.today
+            and self.period_of(date))
+
+    def insert_moves_of_accounts(self, cursor, rows):
+        "Insert the rows of posted accounting moves"
+        Move = self.pool.get('account.move')
+        table = Move.__table__()
+        copy_rows(cursor, table, [table.id, table.company, table.period,
+                table.journal, table.date, table.post_date, table.number,
+                table.state, table.origin, table.create_uid,
+                table.create_date], rows)
+
+    def write_settlements(self):
+        """Complete the settlements of the months settled with their
+        amounts, their invoices' totals and the payable line of each
+        invoice's move (the lines of the consignor lines are written with
+        the sales); those whose payment day (PAY_DELAY after) is past are
+        paid by transfer: a payment move whose line is reconciled with the
+        payable line"""
+        pool = self.pool
+        Settlement = pool.get('consignment.settlement')
+        Invoice = pool.get('account.invoice')
+        Move = pool.get('account.move')
+        MoveLine = pool.get('account.move.line')
+        Reconciliation = pool.get('account.move.reconciliation')
+        PaymentLine = pool.get('account.invoice-account.move.line')
+        cursor = self.transaction.connection.cursor()
+        settlements = sorted(self.settlements.values(),
+            key=lambda s: s['id'])
+        if not settlements:
+            return
+        round_ = self.company.currency.round
+        company = self.company.id
+        user, now = self.user, self.now
+        method = self.payment_method
+        paid = [s for s in settlements if self.is_paid(s)]
+        payable_ids = iter(reserve_ids(MoveLine, len(settlements)))
+        payment_ids = iter(reserve_ids(Move, len(paid)))
+        payment_line_ids = iter(reserve_ids(MoveLine, 2 * len(paid)))
+        reconciliation_ids = iter(reserve_ids(Reconciliation, len(paid)))
+        link_ids = iter(reserve_ids(PaymentLine, len(paid)))
+        # the amounts, as Settlement.compute_amounts gives them without
+        # fees (the generated contracts charge none)
+        settlement = Settlement.__table__()
+        query, _ = settlement.update([settlement.gross_sales,
+                settlement.supplier_amount, settlement.commission,
+                settlement.net_amount, settlement.payable],
+            [0, 0, 0, 0, 0], where=settlement.id == 0)
+        cursor.executemany(query, [
+                [round_(s['gross']), s['amount'],
+                    round_(s['gross']) - s['amount'], s['amount'],
+                    s['amount'], s['id']] for s in settlements])
+        invoice = Invoice.__table__()
+        query, _ = invoice.update([invoice.untaxed_amount_cache,
+                invoice.total_amount_cache], [0, 0],
+            where=invoice.id == 0)
+        cursor.executemany(query, [[s['amount'], s['amount'], s['invoice']]
+                for s in settlements])
+        move_rows, line_rows = [], []
+        reconciliation_rows, link_rows = [], []
+        for settlement in settlements:
+            party, _, cutoff = settlement['key']
+            date, period = self.cutoffs[cutoff]
+            account = self.invoicing[party].account
+            amount = settlement['amount']
+            reconciliation = None
+            party_id = party if account.party_required else None
+            if settlement in paid:
+                reconciliation = next(reconciliation_ids)
+                pay_date = date + PAY_DELAY
+                move = next(payment_ids)
+                move_rows.append([move, company, self.period_of(pay_date),
+                        method.journal.id, pay_date, pay_date,
+                        f'{self.tag}-PAY-{settlement["code"]}', 'posted',
+                        f'{Invoice.__name__},{settlement["invoice"]}',
+                        user, now])
+                paying = next(payment_line_ids)
+                line_rows.append([paying, move, account.id, amount, 0,
+                        party_id, None, None, reconciliation, 'valid', user,
+                        now])
+                line_rows.append([next(payment_line_ids), move,
+                        method.credit_account.id, 0, amount, None, None,
+                        None, None, 'valid', user, now])
+                reconciliation_rows.append([reconciliation, company,
+                        pay_date, f'{self.tag}-REC-{settlement["code"]}',
+                        user, now])
+                link_rows.append([next(link_ids), settlement['invoice'],
+                        paying, user, now])
+            # the payable line, due on the invoice's day (no payment term)
+            line_rows.append([next(payable_ids), settlement['move'],
+                    account.id, 0, amount, party_id, date, None,
+                    reconciliation, 'valid', user, now])
+        table = Reconciliation.__table__()
+        copy_rows(cursor, table, [table.id, table.company, table.date,
+                table.number, table.create_uid, table.create_date],
+            reconciliation_rows)
+        self.insert_moves_of_accounts(cursor, move_rows)
+        self.insert_move_lines(cursor, line_rows)
+        table = PaymentLine.__table__()
+        copy_rows(cursor, table, [table.id, table.invoice, table.line,
+                table.create_uid, table.create_date], link_rows)
+        self.counts['settlements'] = len(settlements)
+        self.counts['paid settlements'] = len(paid)
 
     # the sales
 
@@ -725,9 +1221,21 @@ class Volume:
         move_ids = iter(reserve_ids(Move, count))
         invoice_ids = iter(reserve_ids(InvoiceLine, consigned))
         link_ids = iter(reserve_ids(LineMove, consigned))
+        # the settlement paying each consigned line, if its month is settled
+        settled = [self.settlement_of(item['plan']['party'].id, outlet.id,
+                date) if self.cutoffs else None
+            for date, lines in sales for item, _ in lines
+            if item['consigned']]
+        self.reserve_settlements()
+        account_line_ids = iter(reserve_ids(
+                pool.get('account.move.line'),
+                sum(1 for s in settled if s)))
+        settled = iter(settled)
+        round_ = self.company.currency.round
 
         sale_rows, line_rows, move_rows = [], [], []
         invoice_rows, link_rows, tax_rows = [], [], []
+        account_rows = []
         for date, lines in sales:
             sale_id = next(sale_ids)
             self.number += 1
@@ -750,12 +1258,28 @@ class Volume:
                             date, origin, None, None, None, user, now])
                     account, taxes, deductible = item['invoice']
                     invoice_id = next(invoice_ids)
+                    settlement = next(settled)
                     invoice_rows.append([invoice_id, 'in', 'line', company,
                             currency, party, product, unit, account,
                             quantity, item['consignor_price'], deductible,
                             f'{Move.__name__},{move_id}', outlet.id,
                             item['plan']['contract'].id, item['list'], date,
-                            user, now])
+                            settlement and settlement['invoice'],
+                            settlement and settlement['id'], user, now])
+                    if settlement:
+                        # its line of the posted invoice's move, as
+                        # InvoiceLine.get_move_lines makes it
+                        amount = round_(
+                            Decimal(str(quantity)) * item['consignor_price'])
+                        settlement['amount'] += amount
+                        settlement['gross'] += (
+                            Decimal(str(quantity)) * item['list'])
+                        account_rows.append([next(account_line_ids),
+                                settlement['move'], account, amount, 0,
+                                party if account in self.party_accounts
+                                else None, None,
+                                f'{InvoiceLine.__name__},{invoice_id}', None,
+                                'valid', user, now])
                     link_rows.append([next(link_ids), invoice_id, move_id,
                             user, now])
                     tax_rows.extend([invoice_id, t] for t in taxes)
@@ -786,9 +1310,12 @@ class Volume:
                 invoice_line.origin, invoice_line.consignment_outlet,
                 invoice_line.consignment_contract,
                 invoice_line.consignment_selling_price,
-                invoice_line.consignment_date,
+                invoice_line.consignment_date, invoice_line.invoice,
+                invoice_line.consignment_settlement,
                 invoice_line.create_uid, invoice_line.create_date],
             invoice_rows)
+        if account_rows:
+            self.insert_move_lines(cursor, account_rows)
         link = LineMove.__table__()
         copy_rows(cursor, link, [link.id, link.invoice_line,
                 link.stock_move, link.create_uid, link.create_date],
@@ -802,6 +1329,7 @@ class Volume:
         self.counts['lines'] += len(line_rows)
         self.counts['moves'] += len(move_rows)
         self.counts['consignor lines'] += len(invoice_rows)
+        self.counts['settled lines'] += len(account_rows)
 
     def insert_moves(self, cursor, rows):
         "Insert the rows of done stock moves"
@@ -848,7 +1376,7 @@ class Volume:
 
     def run(self):
         timer = time.perf_counter()
-        steps = progress_bar(self.options, total=4, desc="master data",
+        steps = progress_bar(self.options, total=6, desc="master data",
             unit="step")
         self.setting()
         self.suppliers()
@@ -860,11 +1388,17 @@ class Volume:
         steps.update()
         self.prices()
         steps.update()
+        self.certificates()
+        steps.update()
+        self.coachings()
+        self.settlement_setting()
+        steps.update()
         steps.close()
         self.master_seconds = time.perf_counter() - timer
         timer = time.perf_counter()
         needed = self.sales()
         self.receptions(needed)
+        self.write_settlements()
         pool = self.pool
         analyze(*(pool.get(m) for m in SALE_MODELS))
         self.sales_seconds = time.perf_counter() - timer
@@ -901,7 +1435,10 @@ def build(database, config_file=None, options=None, out=sys.stdout):
 def summary_line(summary):
     counts = ', '.join(f"{summary.get(k, 0)} {k}" for k in [
             'suppliers', 'products', 'consigned products', 'contracts',
-            'sales', 'lines', 'moves', 'consignor lines', 'receptions'])
+            'certificates', 'revoked certificates',
+            'products lacking certificates', 'coachings',
+            'sales', 'lines', 'moves', 'consignor lines', 'receptions',
+            'settlements', 'paid settlements', 'settled lines'])
     return (f"{counts}; at {summary['outlets']} outlets "
         f"from {summary['start']} to {summary['end']}; "
         f"{summary['seconds']:.1f} s (master data "

@@ -8,10 +8,15 @@ are told by their tag (``GVT``), and the report is compared as the
 difference the run made.  Checked in SQL: the counts it prints, one done
 move per sale line from the right location, exactly one consignor line
 per consigned line (priced by the contract) and none for own goods, no
-negative quantity nor stock; then the report *Sales per Outlet*
-(ntt_mart_reporting) read over JSON-RPC as admin, for a window holding the
-generated period, grew at each outlet by the revenue, consigned revenue,
-margin and number of sales summed in SQL over the generated rows."""
+negative quantity nor stock; the certificates (of the supplier's own
+goods, dated in order, revoked during the year; the goods lacking one), the
+coachings (dates and states) and the monthly settlements (their lines on
+their invoice, the invoice's total, its balanced move with a line per
+consignor line, the paid ones reconciled); then the report *Sales per
+Outlet* (ntt_mart_reporting) read over JSON-RPC as admin, for a window
+holding the generated period, grew at each outlet by the revenue, consigned
+revenue, margin and number of sales summed in SQL over the generated rows,
+and *Money Paid to UMKM per Supplier* holds the generated invoices."""
 import datetime as dt
 import os
 import re
@@ -27,7 +32,7 @@ from rpc import Client
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, 'scripts', 'generate_volume.py')
 TAG = 'GVT'
-SUPPLIERS, PRODUCTS, LINES, MONTHS = 6, 24, 3000, 2
+SUPPLIERS, PRODUCTS, LINES, MONTHS = 6, 24, 3000, 3
 ARGS = ['--outlets', '2', '--suppliers', str(SUPPLIERS),
     '--products', str(PRODUCTS), '--lines', str(LINES),
     '--months', str(MONTHS), '--seed', '11', '--tag', TAG, '--no-progress']
@@ -90,7 +95,7 @@ def test_generate_volume(demo_database, demo_server):
     assert result.returncode == 0, result.stderr[-3000:]
     counts, start, end = summary_of(result.stdout)
     assert abs((end - today).days) <= 1
-    assert 58 <= (end - start).days <= 62
+    assert 28 * MONTHS <= (end - start).days <= 31 * MONTHS + 1
 
     # the master data
     suppliers = {i: (nib, origin) for i, nib, origin in query(
@@ -234,6 +239,10 @@ def test_generate_volume(demo_database, demo_server):
         and (locations[k[0]][0] == 'storage' or locations[k[0]][2])}
     assert held and min(held.values()) >= 0
 
+    check_certificates(query, counts, suppliers, products, start, end)
+    check_coachings(query, counts, suppliers, start, end)
+    settled = check_settlements(query, counts, suppliers, start, end)
+
     # the report per outlet grew by the generated figures
     after = report(admin, window)
     assert set(expected) == {o for o in after
@@ -253,6 +262,166 @@ def test_generate_volume(demo_database, demo_server):
         assert abs(margin - (figures['revenue'] - figures['cost'])) <= 1, (
             outlets[outlet])
         assert 0 < margin < figures['revenue']
+
+    # the money paid to the generated suppliers: their invoices' totals
+    payments = {r['supplier']: r for r in admin.model(
+            'umkm.payment.supplier', 'search_read',
+            [('supplier', 'in', list(suppliers))], 0, None, None,
+            ['supplier', 'number', 'amount', 'consignment_amount',
+                'paid_amount'],
+            context={'from_date': start, 'to_date': today})}
+    expected = defaultdict(lambda: defaultdict(Decimal))
+    for party, total, state in settled:
+        expected[party]['number'] += 1
+        expected[party]['amount'] += total
+        expected[party]['consignment_amount'] += total
+        if state == 'paid':
+            expected[party]['paid_amount'] += total
+    assert {p: {f: r[f] for f in ['number', 'amount', 'consignment_amount',
+                    'paid_amount']} for p, r in payments.items()} == {
+        p: {'number': int(f['number']), 'amount': f['amount'],
+            'consignment_amount': f['consignment_amount'],
+            'paid_amount': f['paid_amount']}
+        for p, f in expected.items()}
+
+
+def check_certificates(query, counts, suppliers, products, start, end):
+    """Check the certificates of the generated suppliers: of their own
+    goods (products or variants), dated in order, some revoked during the
+    year; the goods lacking one hold the text of the expiry watch"""
+    certificates = {}
+    for (certificate, supplier, type_, issue, expiry, revoked, state,
+            active) in query(
+            "SELECT c.id, c.supplier, t.code, c.issue_date, c.expiry_date, "
+            "c.revoked_date, c.state, c.active FROM party_certificate AS c "
+            "JOIN party_certificate_type AS t ON c.type = t.id"):
+        if supplier not in suppliers:
+            continue
+        issue, expiry = date(issue), expiry and date(expiry)
+        assert type_ in {'halal', 'spp_irt', 'bpom_md'} and active
+        assert expiry is None or issue <= expiry
+        if revoked:
+            assert state == 'revoked'
+            assert max(issue, start) <= date(revoked) <= end
+        else:
+            assert state != 'revoked'
+        certificates[certificate] = supplier
+    assert len(certificates) == counts['certificates'] > 0
+    assert counts['revoked certificates'] == sum(1 for r, in query(
+            "SELECT supplier FROM party_certificate "
+            "WHERE revoked_date IS NOT NULL") if r in suppliers)
+    covered = list(query(
+            'SELECT r.certificate, t.producer '
+            'FROM "party_certificate-product_template" AS r '
+            'JOIN product_template AS t ON r.template = t.id')) + list(query(
+            'SELECT r.certificate, t.producer '
+            'FROM "party_certificate-product_product" AS r '
+            'JOIN product_product AS p ON r.product = p.id '
+            'JOIN product_template AS t ON p.template = t.id'))
+    covered = [(c, p) for c, p in covered if c in certificates]
+    assert covered and all(certificates[c] == p for c, p in covered)
+    lacking = [p for p, text in query(
+            "SELECT id, certificate_missing FROM product_product")
+        if p in products and text]
+    assert len(lacking) == counts['products lacking certificates'] > 0
+
+
+def check_coachings(query, counts, suppliers, start, end):
+    "Check the coachings of the generated suppliers: dates and states"
+    coachings = [(s, date(b), e and date(e), state) for s, b, e, state in
+        query("SELECT supplier, start_date, end_date, state "
+            "FROM party_coaching")
+        if s in suppliers]
+    assert len(coachings) == counts['coachings']
+    for supplier, begin, finish, state in coachings:
+        if state == 'done':
+            assert begin <= finish <= end
+        else:
+            assert finish is None
+        if state == 'planned':
+            assert begin > end - dt.timedelta(days=1)
+
+
+def check_settlements(query, counts, suppliers, start, end):
+    """Check the monthly settlements of the consignors: a settlement per
+    supplier and month settled (five days after its end, in an open
+    period), its consignor lines on its supplier invoice, posted with a
+    balanced move (a line per consignor line at its amount, the payable
+    line), paid a month after by a payment move reconciled with it.
+    Return the invoices: [(supplier, total, state)]"""
+    periods = [(date(a), date(b)) for a, b in query(
+            "SELECT start_date, end_date FROM account_period "
+            "WHERE type = 'standard' AND state = 'open'")]
+
+    def in_period(day):
+        return any(a <= day <= b for a, b in periods)
+    settlements = {}
+    for (settlement, supplier, cutoff, day, invoice, state, gross,
+            amount) in query(
+            "SELECT id, supplier, cutoff_date, date, invoice, state, "
+            "gross_sales, supplier_amount FROM consignment_settlement"):
+        if supplier in suppliers:
+            settlements[settlement] = (supplier, date(cutoff), date(day),
+                invoice, state, decimal(gross), decimal(amount))
+    assert len(settlements) == counts['settlements']
+    lines = defaultdict(list)
+    for (line, party, settlement, invoice, sold, quantity, price,
+            selling) in query(
+            "SELECT id, party, consignment_settlement, invoice, "
+            "consignment_date, quantity, unit_price, "
+            "consignment_selling_price FROM account_invoice_line "
+            "WHERE consignment_date IS NOT NULL"):
+        if party not in suppliers:
+            continue
+        # the month of the sale is settled five days after its end
+        month = date(sold).replace(day=28) + dt.timedelta(days=4)
+        day = month - dt.timedelta(days=month.day) + dt.timedelta(days=5)
+        if day <= end and in_period(day):
+            supplier, cutoff, day, settled_invoice, *_ = (
+                settlements[settlement])
+            assert (supplier, invoice) == (party, settled_invoice)
+            assert cutoff.replace(day=1) <= date(sold) <= cutoff
+            lines[settlement].append((line, Decimal(str(quantity)),
+                    decimal(price), decimal(selling)))
+        else:
+            assert settlement is None and invoice is None
+    invoices = {i: (party, state, decimal(total), move)
+        for i, party, state, total, move in query(
+            "SELECT id, party, state, total_amount_cache, move "
+            "FROM account_invoice WHERE type = 'in'")}
+    move_lines = defaultdict(list)
+    for move, origin, debit, credit, reconciliation in query(
+            "SELECT move, origin, debit, credit, reconciliation "
+            "FROM account_move_line"):
+        move_lines[move].append(
+            (origin, decimal(debit), decimal(credit), reconciliation))
+    result, paid = [], 0
+    for settlement, (supplier, cutoff, day, invoice, state, gross,
+            amount) in settlements.items():
+        assert day == cutoff + dt.timedelta(days=5) <= end
+        assert in_period(day)
+        party, invoice_state, total, move = invoices[invoice]
+        assert (party, invoice_state) == (supplier, state)
+        amounts = {f'account.invoice.line,{l}': (q * p).quantize(
+                Decimal(1)) for l, q, p, _ in lines[settlement]}
+        assert total == amount == sum(amounts.values()) > 0
+        assert gross == sum(q * s for _, q, _, s in lines[settlement]
+            ).quantize(Decimal(1))
+        booked = move_lines[move]
+        assert sum(d - c for _, d, c, _ in booked) == 0
+        assert {o: d for o, d, _, _ in booked if o} == amounts
+        payable, = [(c, r) for o, _, c, r in booked if not o]
+        assert payable[0] == total
+        pay_day = day + dt.timedelta(days=30)
+        if pay_day <= end and in_period(pay_day):
+            assert state == 'paid' and payable[1] is not None
+            paid += 1
+        else:
+            assert state == 'posted' and payable[1] is None
+        result.append((supplier, total, state))
+    assert paid == counts['paid settlements']
+    assert sum(len(l) for l in lines.values()) == counts['settled lines']
+    return result
 
 
 def test_generate_volume_arguments(demo_database):
@@ -291,8 +460,13 @@ def test_benchmark_reports(demo_database):
     lines = result.stdout.splitlines()
     assert f"{demo_database.name}: kept" in lines[0]
     assert re.fullmatch(r'reports \d+ lines: worst ratio \d+\.\d\d '
-        r'\(sale\.reporting\.[a-z_.]+\), errors 0', lines[-1]), lines[-1]
-    for name in ['main', 'outlet', 'outlet_regency', 'origin_regency',
-            'supplier']:
-        assert any(l.startswith(f'sale.reporting.{name}: ')
-            and 'differs' not in l for l in lines), name
+        r'\([a-z_.]+\), errors 0', lines[-1]), lines[-1]
+    assert not any('differs' in l for l in lines)
+    for name in ['sale.reporting.main', 'sale.reporting.outlet',
+            'sale.reporting.outlet_regency', 'sale.reporting.origin_regency',
+            'sale.reporting.supplier', 'sale.reporting.outlet.certification',
+            'party.certificate.expiry', 'party.coaching.outcome',
+            'party.coaching.outcome.area', 'umkm.payment.supplier',
+            'umkm.payment.origin_regency', 'umkm.payment.programme',
+            'consignment.sell_through']:
+        assert any(l.startswith(f'{name}: ') for l in lines), name
