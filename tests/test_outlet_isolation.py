@@ -584,7 +584,9 @@ def test_settle_other_outlet_refused(world):
 OUTLET_REPORTS = [
     'sale.reporting.outlet', 'sale.reporting.outlet.certification']
 SUMMED_REPORTS = [
-    'sale.reporting.outlet_regency', 'sale.reporting.supplier']
+    'sale.reporting.outlet_regency', 'sale.reporting.supplier',
+    # Tryton's own: the sales and the sales per product
+    'sale.reporting.main', 'sale.reporting.product']
 
 
 def test_reports_outlet_rule(world):

@@ -45,6 +45,19 @@ class AbstractMixin:
         return from_item, tables, withs
 
     @classmethod
+    def _where(cls, tables, withs):
+        """Limit outlet staff to the lines of their outlets, in every sale
+        report (Tryton's own too): the rules of the reports only filter
+        their rows, a total over the outlets must not hold others'"""
+        pool = Pool()
+        User = pool.get('res.user')
+        where = super()._where(tables, withs)
+        outlets = User.get_limited_outlets()
+        if outlets is not None:
+            where &= tables['line'].outlet.in_(list(outlets) or [-1])
+        return where
+
+    @classmethod
     def _sale_line_columns(cls, line, sale):
         return super()._sale_line_columns(line, sale) + cls._fact_columns(
             Concat('sale.line,', line.id), sale.warehouse)
@@ -221,8 +234,9 @@ class AbstractMixin:
 
 class FactMixin:
     """The measures of the sales fact: quantity, consigned and own revenue,
-    local revenue and the company's margin; the outlet and the regency of
-    the context and the outlets of outlet staff limit the lines"""
+    local revenue and the company's margin; the regency of the context
+    limits the lines (and the outlets of outlet staff, as in every sale
+    report)"""
     __slots__ = ()
 
     quantity = fields.Float(
@@ -347,17 +361,11 @@ class FactMixin:
 
     @classmethod
     def _where(cls, tables, withs):
-        pool = Pool()
-        User = pool.get('res.user')
         context = Transaction().context
-        line = tables['line']
         regency = tables['line.outlet.regency']
         where = super()._where(tables, withs)
         if context.get('regency'):
             where &= regency.id == context['regency']
-        outlets = User.get_limited_outlets()
-        if outlets is not None:
-            where &= line.outlet.in_(list(outlets) or [-1])
         return where
 
     def get_share(self, name):
