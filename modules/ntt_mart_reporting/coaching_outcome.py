@@ -244,6 +244,8 @@ class CoachingOutcomeArea(OutcomeMixin, ModelSQL, ModelView):
 
     area = fields.Selection('get_areas', "Programme Area")
     area_string = area.translated('area')
+    area_name = fields.Function(
+        fields.Char("Programme Area"), 'get_area_name')
     coachings = fields.Integer("Coachings")
     suppliers = fields.Integer(
         "Suppliers Coached", help="The distinct suppliers coached.")
@@ -280,5 +282,9 @@ class CoachingOutcomeArea(OutcomeMixin, ModelSQL, ModelView):
                 'revenue_after'),
             group_by=[outcome.company, outcome.currency, outcome.area])
 
-    def get_rec_name(self, name):
+    def get_area_name(self, name):
+        "The area as the user reads it (the graph shows the field's value)"
         return self.area_string if self.area else None
+
+    def get_rec_name(self, name):
+        return self.area_name
