@@ -81,3 +81,7 @@ class ContractAmendError(UserError):
 
 class TillRefundError(UserError):
     pass
+
+
+class ConsignmentLocationError(ValidationError):
+    pass

@@ -1,6 +1,7 @@
 # This file is part of NTT Mart ERP.  Licensed under the GPL-3.0-or-later.
 from collections import defaultdict
 from contextlib import contextmanager
+from weakref import WeakKeyDictionary
 
 from sql.aggregate import Min, Sum
 
@@ -22,6 +23,29 @@ from .exceptions import (
 from .stock import order_sources, try_lock_stock
 
 OWN = 'own'
+# {transaction: {till line id: own quantity}} while a till sale is posted.
+# Not in the context: a context value that changes with every sale makes
+# every context-keyed cache (model names, access, field definitions) miss
+# for the rest of the posting.
+_own_quantities = WeakKeyDictionary()
+
+
+@contextmanager
+def own_quantities(quantities):
+    "Take the quantities of own stock the lines post, within the block"
+    transaction = Transaction()
+    previous = _own_quantities.get(transaction)
+    if quantities is None:
+        _own_quantities.pop(transaction, None)
+    else:
+        _own_quantities[transaction] = quantities
+    try:
+        yield
+    finally:
+        if previous is None:
+            _own_quantities.pop(transaction, None)
+        else:
+            _own_quantities[transaction] = previous
 
 
 class POS(metaclass=PoolMeta):
@@ -232,13 +256,12 @@ class POSSale(metaclass=PoolMeta):
         pool = Pool()
         Move = pool.get('stock.move')
         plan = cls.plan_consignment_stock(sales)
-        own_quantities, consignment_moves = {}, []
+        own, consignment_moves = {}, []
         for line, (own_quantity, parts) in plan.items():
-            own_quantities[str(line.id)] = own_quantity
+            own[line.id] = own_quantity
             consignment_moves.extend(line.get_consignment_stock_moves(parts))
         # The account moves are posted by Move.post_till_moves
-        with Transaction().set_context(
-                _consignment_own_quantities=own_quantities,
+        with own_quantities(own), Transaction().set_context(
                 _post_till_moves_later=True):
             super().post(sales)
             if consignment_moves:
@@ -267,7 +290,6 @@ class POSSale(metaclass=PoolMeta):
     def _plan_consignment_stock(cls, storage, lines, config):
         pool = Pool()
         Location = pool.get('stock.location')
-        Product = pool.get('product.product')
         Uom = pool.get('product.uom')
         Date = pool.get('ir.date')
 
@@ -286,10 +308,6 @@ class POSSale(metaclass=PoolMeta):
         product_ids = list({l.product.id for l in lines})
         consignment_ids = sorted({i for p in product_ids
                 for i in held.get(p, [])})
-        below = {l.id for l in Location.search([
-                    ('id', 'in', consignment_ids),
-                    ('parent', 'child_of', [storage.id]),
-                    ])} if consignment_ids else set()
 
         keys = set()
         for line in lines:
@@ -309,28 +327,31 @@ class POSSale(metaclass=PoolMeta):
             consignment_ids)
         refunds = [(l.id, l.refunded_line.id) for l in lines
             if l.quantity < 0 and l.refunded_line]
+        asked = defaultdict(float)
+        for line in lines:
+            if line.quantity > 0:
+                asked[line.product.id] += Uom.compute_qty(
+                    line.unit, line.quantity, line.product.default_uom,
+                    round=False)
         # Read the records outside: the snapshot is another transaction
         with cls._stock_snapshot(), Transaction().set_context(
                 stock_date_end=today, company=company.id):
-            pbl = Product.products_by_location(
-                [storage.id] + consignment_ids, with_childs=True,
-                grouping_filter=(product_ids,))
+            consigned = cls._consigned_stock(consignment_ids, product_ids)
+            if cls._own_stock_needed(asked, selling, consigned, config):
+                own = cls._own_stock(storage, product_ids, held, consigned)
+            else:
+                own = None
             returned = Location.consignment_returnable(*returns)
             refunded = cls._refund_sources(refunds)
-        def available_own(product_id):
-            own = pbl.get((storage.id, product_id), 0)
-            return own - sum(pbl.get((l, product_id), 0)
-                for l in held.get(product_id, []) if l in below)
 
         available = defaultdict(float)
         for product_id in product_ids:
-            own = pbl.get((storage.id, product_id), 0)
             for location_id in held.get(product_id, []):
-                quantity = pbl.get((location_id, product_id), 0)
-                available[(location_id, product_id)] = quantity
-                if location_id in below:
-                    own -= quantity
-            available[(OWN, product_id)] = own
+                available[(location_id, product_id)] = consigned.get(
+                    (location_id, product_id), 0)
+            # Not read when the consignments cover the sale, taken first
+            available[(OWN, product_id)] = (
+                own[product_id] if own is not None else 0)
 
         plan = {}
         for line in lines:
@@ -364,9 +385,9 @@ class POSSale(metaclass=PoolMeta):
                             product.default_uom, round=False)
                         raise cls._oversell_error(
                             line.sale, product, asked, storage,
-                            {l: pbl.get((l, product.id), 0)
+                            {l: consigned.get((l, product.id), 0)
                                 for l in selling.get(product.id, [])},
-                            available_own(product.id))
+                            own[product.id])
                     available[(OWN, product.id)] -= quantity
             else:
                 parts = []
@@ -405,8 +426,6 @@ class POSSale(metaclass=PoolMeta):
         pool = Pool()
         Configuration = pool.get('consignment.configuration')
         Date = pool.get('ir.date')
-        Location = pool.get('stock.location')
-        Product = pool.get('product.product')
         Uom = pool.get('product.uom')
         config = Configuration(1)
         for sale in sales:
@@ -434,28 +453,80 @@ class POSSale(metaclass=PoolMeta):
                 continue
             location_ids = sorted({l for p in checked
                     for l in held.get(p.id, [])})
-            below = {l.id for l in Location.search([
-                        ('id', 'in', location_ids),
-                        ('parent', 'child_of', [storage.id]),
-                        ])} if location_ids else set()
+            product_ids = [p.id for p in checked]
+            asked_ids = {p.id: asked[p] for p in checked}
             with Transaction().set_context(
                     stock_date_end=today, company=sale.company.id):
-                pbl = Product.products_by_location(
-                    [storage.id] + location_ids, with_childs=True,
-                    grouping_filter=([p.id for p in checked],))
+                consigned = cls._consigned_stock(location_ids, product_ids)
+                if cls._own_stock_needed(
+                        asked_ids, selling, consigned, config):
+                    own = cls._own_stock(
+                        storage, product_ids, held, consigned)
+                else:
+                    own = None
             for product in checked:
-                consigned = {l: pbl.get((l, product.id), 0)
+                selling_stock = {l: consigned.get((l, product.id), 0)
                     for l in selling.get(product.id, [])}
-                own = pbl.get((storage.id, product.id), 0) - sum(
-                    pbl.get((l, product.id), 0)
-                    for l in held.get(product.id, []) if l in below)
-                holding = max(own, 0) + sum(
-                    max(q, 0) for q in consigned.values())
+                holding = sum(max(q, 0) for q in selling_stock.values())
+                if own is not None:
+                    holding += max(own[product.id], 0)
                 if product.default_uom.round(
                         asked[product] - holding) > 0:
                     raise cls._oversell_error(
-                        sale, product, asked[product], storage, consigned,
-                        own)
+                        sale, product, asked[product], storage,
+                        selling_stock, own[product.id])
+
+    @classmethod
+    def _consigned_stock(cls, location_ids, product_ids):
+        """Return {(location id, product id): quantity} of the products at
+        the consignment locations
+
+        A consignment location holds its goods itself (no child location):
+        reading it without its children is many times cheaper."""
+        pool = Pool()
+        Product = pool.get('product.product')
+        if not location_ids or not product_ids:
+            return {}
+        return Product.products_by_location(
+            location_ids, with_childs=False,
+            grouping_filter=(list(product_ids),))
+
+    @classmethod
+    def _own_stock_needed(cls, asked, selling, consigned, config):
+        """Tell if the own stock of the outlet must be read for a sale
+        asking {product id: quantity}: not when the consignments it is
+        sold from cover it and are taken first (the stock policy) and the
+        till may sell own goods below zero"""
+        if (config.stock_policy == 'own_first'
+                or not config.till_negative_stock):
+            return True
+        for product_id, quantity in asked.items():
+            held = sum(max(consigned.get((l, product_id), 0), 0)
+                for l in selling.get(product_id, []))
+            if held < quantity:
+                return True
+        return False
+
+    @classmethod
+    def _own_stock(cls, storage, product_ids, held, consigned):
+        """Return {product id: quantity} the outlet holds of its own at the
+        storage location: its stock but the consignments below it"""
+        pool = Pool()
+        Location = pool.get('stock.location')
+        Product = pool.get('product.product')
+        consignment_ids = sorted({l for p in product_ids
+                for l in held.get(p, [])})
+        below = {l.id for l in Location.search([
+                    ('id', 'in', consignment_ids),
+                    ('parent', 'child_of', [storage.id]),
+                    ])} if consignment_ids else set()
+        pbl = Product.products_by_location(
+            [storage.id], with_childs=True,
+            grouping_filter=(list(product_ids),))
+        return {p: pbl.get((storage.id, p), 0) - sum(
+                consigned.get((l, p), 0)
+                for l in held.get(p, []) if l in below)
+            for p in product_ids}
 
     @classmethod
     def _oversell_error(
@@ -765,10 +836,9 @@ class POSSaleLine(SaleFollowerMixin, BoundsMixin, metaclass=PoolMeta):
 
     def get_stock_move(self):
         move = super().get_stock_move()
-        own_quantities = Transaction().context.get(
-            '_consignment_own_quantities') or {}
-        if move and str(self.id) in own_quantities:
-            move.quantity = self.unit.round(own_quantities[str(self.id)])
+        own = _own_quantities.get(Transaction()) or {}
+        if move and self.id in own:
+            move.quantity = self.unit.round(own[self.id])
             if move.quantity <= 0:
                 return None
         return move
@@ -777,7 +847,7 @@ class POSSaleLine(SaleFollowerMixin, BoundsMixin, metaclass=PoolMeta):
         """Return the stock moves of the consigned part of the line:
         from (or back to, for a refund) each consignment location"""
         moves = []
-        with Transaction().set_context(_consignment_own_quantities=None):
+        with own_quantities(None):
             for location, quantity in parts:
                 move = self.get_stock_move()
                 if not move:

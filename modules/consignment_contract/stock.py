@@ -18,7 +18,9 @@ from trytond.transaction import Transaction
 
 from trytond.modules.stock.exceptions import PeriodCloseError
 
-from .exceptions import ConsignmentStockBusyError, ConsignmentTransferError
+from .exceptions import (
+    ConsignmentLocationError, ConsignmentStockBusyError,
+    ConsignmentTransferError)
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +39,26 @@ class Location(metaclass=PoolMeta):
     def is_consignment(self):
         "Tell if the location holds goods owned by a consignor"
         return self.type == 'supplier' and bool(self.consignment_party)
+
+    @classmethod
+    def validate_fields(cls, locations, field_names):
+        super().validate_fields(locations, field_names)
+        cls.check_consignment_leaf(locations, field_names)
+
+    @classmethod
+    def check_consignment_leaf(cls, locations, field_names=None):
+        """Refuse a location under a consignment location: a consignor's
+        goods are held at the consignment location itself (the tills read
+        its stock without children)"""
+        if field_names and not field_names & {'parent'}:
+            return
+        for location in locations:
+            parent = location.parent
+            if parent and parent.is_consignment:
+                raise ConsignmentLocationError(gettext(
+                        'consignment_contract.msg_consignment_location_leaf',
+                        location=location.rec_name,
+                        parent=parent.rec_name))
 
     @classmethod
     def _consignment_location_name(cls, supplier, outlet):

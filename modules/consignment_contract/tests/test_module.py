@@ -4,7 +4,8 @@ from decimal import Decimal
 from unittest.mock import patch
 
 from consignment_contract.document import rupiah, tanggal
-from consignment_contract.exceptions import SettlementError
+from consignment_contract.exceptions import (
+    ConsignmentLocationError, SettlementError)
 from consignment_contract.stock import order_sources
 from trytond.model.exceptions import DomainValidationError
 from trytond.modules.company.tests import create_company, set_company
@@ -236,6 +237,34 @@ class ConsignmentContractTestCase(ModuleTestCase):
                 Settlement.confirm([failing])
             self.assertIn('"Account"', cm.exception.message)
             self.assertIn('"Account Invoice Line"', cm.exception.message)
+
+    @with_transaction()
+    def test_consignment_location_leaf(self):
+        "No location goes under a consignment location"
+        pool = Pool()
+        Location = pool.get('stock.location')
+        Party = pool.get('party.party')
+        supplier = Party(name="UMKM Tenun Ikat")
+        supplier.save()
+        consignment = Location(name="Konsinyasi Tenun", type='supplier',
+            consignment_party=supplier)
+        consignment.save()
+        # Upstream allows only supplier locations under a supplier one
+        shelf = Location(name="Rak Tenun", type='supplier')
+        shelf.save()
+
+        shelf.parent = consignment
+        with self.assertRaises(ConsignmentLocationError) as cm:
+            shelf.save()
+        self.assertIn('"Rak Tenun"', cm.exception.message)
+        self.assertIn('"Konsinyasi Tenun"', cm.exception.message)
+        with self.assertRaises(ConsignmentLocationError):
+            Location.create([{'name': "Rak Baru", 'type': 'supplier',
+                        'parent': consignment.id}])
+        # A consignment location without consignor is an ordinary one
+        Location.write([consignment], {'consignment_party': None})
+        shelf.parent = consignment
+        shelf.save()
 
     @with_transaction()
     def test_settlement_attach_invoiced_line(self):
