@@ -974,20 +974,42 @@ class Settlement(Workflow, ModelSQL, ModelView):
     @classmethod
     def _update_taxes(cls, invoices):
         """Update the taxes of the invoices by chunks of about TAXES_CHUNK
-        lines, so that the time stays linear in the number of lines"""
+        lines, so that the time stays linear in the number of lines
+
+        Only the invoices with a taxed line or a tax already: Tryton
+        computes an invoice's taxes from the taxes of its lines, so for the
+        others (the consignors that are no PKP, most UMKM) update_taxes
+        would create, change and delete nothing."""
         pool = Pool()
         Invoice = pool.get('account.invoice')
         InvoiceLine = pool.get('account.invoice.line')
+        InvoiceLineTax = pool.get('account.invoice.line-account.tax')
+        InvoiceTax = pool.get('account.invoice.tax')
         line = InvoiceLine.__table__()
+        line_tax = InvoiceLineTax.__table__()
+        invoice_tax = InvoiceTax.__table__()
         cursor = Transaction().connection.cursor()
-        counts = {}
+        counts, taxed = {}, set()
         for sub_ids in grouped_slice([i.id for i in invoices], 1000):
+            sub_ids = list(sub_ids)
             cursor.execute(*line.select(line.invoice, Count(line.id),
-                    where=SQL_IN(line.invoice, list(sub_ids)),
+                    where=SQL_IN(line.invoice, sub_ids),
                     group_by=[line.invoice]))
             counts.update(cursor)
+            cursor.execute(*line.join(line_tax,
+                    condition=line_tax.line == line.id).select(
+                    line.invoice,
+                    where=SQL_IN(line.invoice, sub_ids),
+                    group_by=[line.invoice]))
+            taxed.update(i for i, in cursor)
+            cursor.execute(*invoice_tax.select(invoice_tax.invoice,
+                    where=SQL_IN(invoice_tax.invoice, sub_ids),
+                    group_by=[invoice_tax.invoice]))
+            taxed.update(i for i, in cursor)
         chunk, size = [], 0
         for invoice in invoices:
+            if invoice.id not in taxed:
+                continue
             chunk.append(invoice.id)
             size += counts.get(invoice.id, 0)
             if size >= TAXES_CHUNK:

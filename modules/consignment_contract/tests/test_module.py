@@ -239,6 +239,44 @@ class ConsignmentContractTestCase(ModuleTestCase):
             self.assertIn('"Account Invoice Line"', cm.exception.message)
 
     @with_transaction()
+    def test_settlement_invoice_taxes(self):
+        "The invoice of a taxed consignor line gets its tax, others none"
+        pool = Pool()
+        Account = pool.get('account.account')
+        InvoiceLine = pool.get('account.invoice.line')
+        Settlement = pool.get('consignment.settlement')
+        Tax = pool.get('account.tax')
+        company = create_company()
+        with set_company(company):
+            lines, today = self._consigned_lines(
+                company, ["UMKM PKP", "UMKM Kopi"])
+            AccountType = pool.get('account.account.type')
+            tax_type = AccountType(name="Pajak", statement='balance',
+                company=company)
+            tax_type.save()
+            tax_account = Account(name="PPN Masukan", company=company,
+                type=tax_type)
+            tax_account.save()
+            ppn = Tax(name="PPN Masukan 12%", description="PPN 12%",
+                type='percentage', rate=Decimal('.12'), company=company,
+                invoice_account=tax_account,
+                credit_note_account=tax_account)
+            ppn.save()
+            InvoiceLine.write([lines[0]], {'taxes': [('add', [ppn.id])]})
+
+            settlements = Settlement.settle(today, company=company)
+            Settlement.confirm(settlements)
+            taxed, plain = sorted(settlements,
+                key=lambda s: s.supplier != lines[0].party)
+            self.assertEqual(taxed.invoice.untaxed_amount, Decimal('20000'))
+            self.assertEqual(taxed.invoice.tax_amount, Decimal('2400'))
+            tax, = taxed.invoice.taxes
+            self.assertEqual(tax.tax, ppn)
+            self.assertEqual(plain.invoice.taxes, ())
+            self.assertEqual(plain.invoice.tax_amount, Decimal('0'))
+            self.assertEqual(plain.invoice.total_amount, Decimal('20000'))
+
+    @with_transaction()
     def test_consignment_location_leaf(self):
         "No location goes under a consignment location"
         pool = Pool()
