@@ -9,15 +9,22 @@ On PostgreSQL only (``TRYTOND_DATABASE__URI``).  The database ``--database``
 (company, chart, fiscal year, the 22 regency outlets) when missing; then, once,
 the benchmark data is added with proteus: two tills per outlet (each with its
 own numbering sequence), ``--own`` own products with stock at every outlet,
-``--consignors`` consignors with an active contract at every outlet for one
-product each, the products of the first ``--stocked`` of them delivered at
-every outlet.
+``--consignors`` consignors (default 200) with an active contract at every
+outlet for one product each (added when a later run asks for more), the
+products of the first ``--stocked`` of them delivered at every outlet, and
+a warehouse without any consignment with a till and the own products in
+stock (plain ``sale_point``).
 
-Then ``--workers`` ``trytond`` processes (the werkzeug server is one process)
-serve on free local ports, and:
+Then the tills are served as ``docker-compose.yml`` serves them: uWSGI
+(``pip install uwsgi``) with ``--workers`` processes of one thread each on a
+free local port (``--server werkzeug`` runs as many ``trytond`` processes
+instead, each a threaded werkzeug server), and:
 
 1. one till alone posts sales for ``--solo-seconds``;
-2. ``--tills`` tills (two per outlet, spread over the workers) post sales
+2. the same till posts ``--own-sales`` own sales at its outlet and as many
+   at the till without consignments, one at a time, alternately: the ratio
+   of their median posting times is what the consignments cost an own sale;
+3. ``--tills`` tills (two per outlet, their requests shared by the workers) post sales
    for ``--seconds``.
 
 Each till has its own JSON-RPC session (``/<database>/rpc/``).  Before the
@@ -32,7 +39,8 @@ as an error.
 
 Printed: sales/s, p50/p95 latency of a whole sale and of its posting, the
 errors by message, the throughput of all the tills as a ratio to the till
-alone, the posting time of consigned sales as a ratio to own ones, and a
+alone, the posting time of consigned sales as a ratio to own ones, the own
+sale at an outlet with consignors as a ratio to one without, and a
 reconciliation in SQL: each consigned till line has exactly one consignor
 (supplier invoice) line, the stock of every product and location adds up
 (initial minus sold), no consigned stock is negative, and every sale is
@@ -68,6 +76,8 @@ from decimal import Decimal
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PASSWORD = 'kupang-demo-53'
 TILL = "Kasir Bench %s %s"
+PLAIN_TILL = "Kasir Bench Tanpa Konsinyasi"
+PLAIN_OUTLET = "Gudang Bench Tanpa Konsinyasi"
 OWN = "Bench Barang Sendiri %s"
 CONSIGNED = "Bench Titipan %s"
 STOCK = 100_000
@@ -80,15 +90,23 @@ def parse_args():
     parser.add_argument('--tills', type=int, default=44)
     parser.add_argument('--seconds', type=float, default=60)
     parser.add_argument('--solo-seconds', type=float, default=15)
-    parser.add_argument('--workers', type=int, default=2,
-        help="trytond processes serving the tills")
+    parser.add_argument('--workers', type=int, default=4,
+        help="processes serving the tills (TRYTON_PROCESSES of "
+        "docker-compose.yml)")
+    parser.add_argument('--server', choices=['uwsgi', 'werkzeug'],
+        default='uwsgi')
     parser.add_argument('--own', type=int, default=4,
         help="own products")
-    parser.add_argument('--consignors', type=int, default=20,
+    parser.add_argument('--consignors', type=int, default=200,
         help="consignors with a contract at every outlet")
     parser.add_argument('--stocked', type=int, default=4,
         help="consignors whose product is delivered to the outlets")
+    parser.add_argument('--own-sales', type=int, default=20,
+        help="own sales posted at each of the two outlets compared")
     parser.add_argument('--seed', type=int, default=53)
+    parser.add_argument('--logconf',
+        help="logging configuration of the servers (their logs are kept "
+        "in the directory printed)")
     return parser.parse_args()
 
 
@@ -119,6 +137,7 @@ def main():
         initial = stock_by_location(args.database, ids)
         solo = run_tills(clients[:1], ids, args.solo_seconds, args.seed)
         log(f"1 till alone: {solo.rate:.2f} sales/s")
+        own_ratio, own_posts = compare_own(clients[0], ids, args.own_sales)
         many = run_tills(clients, ids, args.seconds, args.seed + 1)
         elapsed = time.monotonic() - started
     finally:
@@ -145,6 +164,10 @@ def main():
         f"{consigned_owned:.2f}x, 1 till {solo.post_ratio():.2f}x "
         f"(median post time)")
     print(f"throughput {args.tills} tills / 1 till: {ratio:.2f}x")
+    print(f"posting an own sale, outlet with {len(ids['consigned_all'])} "
+        f"consignors / outlet without consignments: {own_ratio:.2f}x "
+        f"(median of {args.own_sales}: {own_posts[0]:.0f} ms / "
+        f"{own_posts[1]:.0f} ms; 1 till, one at a time)")
     print(f"till accounting moves left in draft by the tills: {pending}, "
         f"posted afterwards in one batch in {seconds:.1f}s")
     if problems:
@@ -201,6 +224,10 @@ def build_data(args, config_file):
         t0 = time.monotonic()
         create_data(args, config, outlets)
         log(f"benchmark data: {time.monotonic() - t0:.0f}s")
+    added = add_consignors(args, outlets)
+    plain_till = ensure_plain_outlet(config)
+    if added:
+        vacuum(args.database)
     tills = []
     # the first till of each outlet, then the second ones
     for number in (1, 2):
@@ -219,20 +246,19 @@ def build_data(args, config_file):
         'storages': [o.storage_location.id for o in outlets],
         'own': own,
         'consigned': consigned[:args.stocked],
+        'consigned_all': consigned,
         'cash': cash.id,
         'user': config.user,
+        'plain_till': plain_till.id,
         }
 
 
 def create_data(args, config, outlets):
     from proteus import Model
     Category = Model.get('product.category')
-    Contract = Model.get('consignment.contract')
-    Intake = Model.get('consignment.intake')
     Inventory = Model.get('stock.inventory')
     Journal = Model.get('account.journal')
     Location = Model.get('stock.location')
-    Party = Model.get('party.party')
     POS = Model.get('sale.point')
     SequenceStrict = Model.get('ir.sequence.strict')
     SequenceType = Model.get('ir.sequence.type')
@@ -259,8 +285,6 @@ def create_data(args, config, outlets):
     own_category, = Category.find([
             ('name', '=', "Barang Dagang (Beli Putus)"),
             ('accounting', '=', True)])
-    consigned_category, = Category.find([
-            ('name', '=', "Barang Konsinyasi"), ('accounting', '=', True)])
 
     def product(name, category):
         template = Template(name=name, default_uom=unit, type='goods')
@@ -284,25 +308,124 @@ def create_data(args, config, outlets):
     Inventory.click(inventories, 'confirm')
     log("own stock counted")
 
+
+
+
+def add_consignors(args, outlets):
+    """Add the consignors missing up to --consignors, each with an active
+    contract at every outlet for a product of its own; deliver the products
+    of the first --stocked ones to every outlet"""
+    from proteus import Model
+    Category = Model.get('product.category')
+    Contract = Model.get('consignment.contract')
+    Intake = Model.get('consignment.intake')
+    Location = Model.get('stock.location')
+    Party = Model.get('party.party')
+    Template = Model.get('product.template')
+    Uom = Model.get('product.uom')
+    existing = len(Party.find([('name', 'like', "Bench Konsinyor %")]))
+    if existing >= args.consignors:
+        return False
+    unit, = Uom.find([('name', '=', 'Unit')])
+    category, = Category.find([
+            ('name', '=', "Barang Konsinyasi"), ('accounting', '=', True)])
     suppliers = [Party(name="Bench Konsinyor %s" % i)
-        for i in range(args.consignors)]
+        for i in range(existing, args.consignors)]
     Party.save(suppliers)
-    for i, supplier in enumerate(suppliers):
+    for i, supplier in enumerate(suppliers, existing):
+        template = Template(name=CONSIGNED % i, default_uom=unit,
+            type='goods', account_category=category, list_price=PRICE)
+        template.salable = template.purchasable = True
+        template.save()
+        product, = template.products
+        product.cost_price = PRICE * Decimal('0.8')
+        product.save()
         contract = Contract(supplier=supplier)
         contract.start_date = dt.date.today() - dt.timedelta(days=30)
         contract.default_commission = Decimal('0.2')
         for outlet in outlets:
             contract.outlets.append(Location(outlet.id))
-        contract.lines.new(product=product(
-                CONSIGNED % i, consigned_category))
+        contract.lines.new(product=product)
         contract.click('activate')
         if i < args.stocked:
             for outlet in outlets:
                 intake = Intake(contract=contract, outlet=outlet)
-                intake.lines.new(
-                    product=contract.lines[0].product, quantity=STOCK)
+                intake.lines.new(product=product, quantity=STOCK)
                 intake.click('do')
+        if (i + 1) % 20 == 0:
+            log(f"consignors: {i + 1}")
     log("consignments delivered")
+    return True
+
+
+def vacuum(database):
+    """Reclaim the space of the rows the data creation rewrote: each new
+    location shifts the nested set (left, right) of the locations after it,
+    which left stock_location at 2 GB of dead rows for 4,400 locations"""
+    t0 = time.monotonic()
+    with connect(database) as connection:
+        connection.execute('VACUUM FULL ANALYZE stock_location')
+        connection.execute('VACUUM ANALYZE')
+    log(f"vacuumed in {time.monotonic() - t0:.0f}s")
+
+
+def ensure_plain_outlet(config):
+    """Return the till of a warehouse without consignments (plain
+    sale_point) with the own products in stock, creating what is missing"""
+    from proteus import Model
+    Inventory = Model.get('stock.inventory')
+    Journal = Model.get('account.journal')
+    Location = Model.get('stock.location')
+    POS = Model.get('sale.point')
+    Product = Model.get('product.product')
+    SequenceStrict = Model.get('ir.sequence.strict')
+    SequenceType = Model.get('ir.sequence.type')
+    warehouses = Location.find([('name', '=', PLAIN_OUTLET),
+            ('type', '=', 'warehouse')])
+    lost_found, = Location.find([('type', '=', 'lost_found')], limit=1)
+    if warehouses:
+        warehouse, = warehouses
+        if not warehouse.lost_found_location:
+            warehouse.lost_found_location = lost_found
+            warehouse.save()
+    else:
+        children = [Location(name=f"{PLAIN_OUTLET} {kind}", type='storage')
+            for kind in ["Input", "Output", "Storage"]]
+        Location.save(children)
+        input_, output, storage = children
+        warehouse = Location(name=PLAIN_OUTLET, type='warehouse',
+            code='BTK', input_location=input_, output_location=output,
+            storage_location=storage, lost_found_location=lost_found)
+        warehouse.save()
+        for child in children:
+            child.parent = warehouse
+        Location.save(children)
+    storage = warehouse.storage_location
+    tills = POS.find([('name', '=', PLAIN_TILL)])
+    if tills:
+        till, = tills
+    else:
+        journal, = Journal.find([('type', '=', 'revenue')], limit=1)
+        customer, = Location.find([('type', '=', 'customer')], limit=1)
+        sequence_type, = SequenceType.find([('name', '=', "POS")], limit=1)
+        till = POS(name=PLAIN_TILL, journal=journal)
+        till.sequence = SequenceStrict(name=PLAIN_TILL,
+            sequence_type=sequence_type, company=till.company)
+        till.sequence.save()
+        till.storage_location = till.return_location = storage
+        till.customer_location = customer
+        till.save()
+    if not Inventory.find([
+                ('location', '=', storage.id), ('state', '=', 'done')]):
+        for draft in Inventory.find([('location', '=', storage.id)]):
+            draft.delete()
+        inventory = Inventory(location=storage)
+        for product in Product.find([('name', 'like', OWN % '%')]):
+            inventory.lines.new(product=product, quantity=STOCK)
+        inventory.save()
+        inventory.click('confirm')
+        log("outlet without consignments stocked")
+    return till
 
 
 def stock_by_location(database, ids):
@@ -331,6 +454,7 @@ def last_stock_move(database):
 def reconcile(database, ids, initial, first_move):
     "Return the list of problems found in the data after the run"
     problems = []
+    tills = ids['tills'] + [ids['plain_till']]
     final = stock_by_location(database, ids)
     with connect(database) as connection:
         sold = dict(((l, p), q) for l, p, q in connection.execute("""
@@ -341,7 +465,7 @@ def reconcile(database, ids, initial, first_move):
             JOIN sale_point_sale AS s ON l.sale = s.id
             WHERE s.point = ANY(%s) AND m.state = 'done' AND m.id > %s
             GROUP BY m.from_location, m.product""",
-                (ids['tills'], first_move)))
+                (tills, first_move)))
         for key, quantity in sold.items():
             if abs(initial.get(key, 0) - quantity - final.get(key, 0)) > 1e-6:
                 problems.append(f"stock of {key} does not add up")
@@ -369,7 +493,7 @@ def reconcile(database, ids, initial, first_move):
                 ON i.origin = 'stock.move,' || m.id
                 AND i.invoice_type = 'in'
             WHERE s.point = ANY(%s) AND f.consignment_party IS NOT NULL
-            GROUP BY m.id""", (ids['tills'],)).fetchall()
+            GROUP BY m.id""", (tills,)).fetchall()
         wrong = [m for m, count in lines if count != 1]
         if wrong:
             problems.append(f"{len(wrong)} consigned sale moves without "
@@ -383,7 +507,7 @@ def reconcile(database, ids, initial, first_move):
             LEFT JOIN stock_move AS m
                 ON m.origin = 'sale.point.sale.line,' || l.id
             WHERE s.point = ANY(%s)
-            GROUP BY s.id, s.state, s.move""", (ids['tills'],)).fetchall()
+            GROUP BY s.id, s.state, s.move""", (tills,)).fetchall()
         for sale, state, move, done, moves in half:
             if state == 'posted' and (not move or not done or done != moves):
                 problems.append(f"sale {sale} posted without its moves")
@@ -427,22 +551,49 @@ def free_port():
 
 
 def start_servers(args):
-    servers = []
+    """Start the servers; return [(port, process)] once they listen"""
     directory = tempfile.mkdtemp(prefix='bench-tills-')
-    trytond = os.path.join(os.path.dirname(sys.executable), 'trytond')
-    for i in range(args.workers):
-        port = free_port()
-        config_file = os.path.join(directory, f'trytond-{i}.conf')
-        with open(config_file, 'w') as file:
-            file.write(f"[web]\nlisten = 127.0.0.1:{port}\n"
-                "[database]\nlist = False\n"
-                "[session]\ntimeout = 3600\n")
-        output = open(os.path.join(directory, f'trytond-{i}.log'), 'w')
-        process = subprocess.Popen(
-            [trytond, '-c', config_file, '-d', args.database],
-            stdout=output, stderr=subprocess.STDOUT)
-        servers.append((port, process))
     log(f"server logs in {directory}")
+    config_file = os.path.join(directory, 'trytond.conf')
+    with open(config_file, 'w') as file:
+        file.write("[database]\nlist = False\n"
+            "[session]\ntimeout = 3600\n")
+    environ = dict(os.environ, TRYTOND_CONFIG=config_file)
+    if args.logconf:
+        environ['TRYTOND_LOGGING_CONFIG'] = args.logconf
+    servers = []
+    if args.server == 'uwsgi':
+        uwsgi = os.path.join(os.path.dirname(sys.executable), 'uwsgi')
+        if not os.path.exists(uwsgi):
+            sys.exit(f"{uwsgi} is missing: pip install uwsgi "
+                "(or --server werkzeug)")
+        port = free_port()
+        output = open(os.path.join(directory, 'uwsgi.log'), 'w')
+        # as docker-compose.yml: processes of one thread each
+        process = subprocess.Popen([uwsgi,
+                '--http-socket', f'127.0.0.1:{port}',
+                '--wsgi', 'trytond.application:app',
+                '--master', '--die-on-term',
+                '--processes', str(args.workers), '--threads', '1',
+                '--listen', str(max(100, 2 * args.tills)),
+                '--env', f'TRYTOND_DATABASE_NAMES={args.database}'],
+            stdout=output, stderr=subprocess.STDOUT, env=environ)
+        servers.append((port, process))
+    else:
+        trytond = os.path.join(os.path.dirname(sys.executable), 'trytond')
+        for i in range(args.workers):
+            port = free_port()
+            worker_config = os.path.join(directory, f'trytond-{i}.conf')
+            with open(worker_config, 'w') as file:
+                file.write(f"[web]\nlisten = 127.0.0.1:{port}\n")
+            command = [trytond, '-c', config_file, worker_config,
+                '-d', args.database]
+            if args.logconf:
+                command += ['--logconf', args.logconf]
+            output = open(os.path.join(directory, f'trytond-{i}.log'), 'w')
+            process = subprocess.Popen(command,
+                stdout=output, stderr=subprocess.STDOUT, env=environ)
+            servers.append((port, process))
     for port, process in servers:
         deadline = time.monotonic() + 120
         while True:
@@ -451,7 +602,7 @@ def start_servers(args):
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"trytond on {port} did not start")
+                    raise RuntimeError(f"the server on {port} did not start")
                 time.sleep(0.5)
     return servers
 
@@ -568,6 +719,24 @@ def sell(client, ids, till, random_):
     start = time.monotonic()
     client.model('sale.point.sale', 'post', [sale_id])
     return kind, time.monotonic() - start
+
+
+def compare_own(client, ids, count):
+    """Post count own sales, one at a time, alternately at the first till
+    (an outlet with consignors) and at the till of the outlet without
+    consignments; return the ratio of their median posting times and the
+    medians in ms"""
+    random_ = random.Random(0)
+    own = dict(ids, consigned=ids['own'])
+    posts = {ids['tills'][0]: [], ids['plain_till']: []}
+    # warm the plain till's caches
+    sell(client, own, ids['plain_till'], random_)
+    for _ in range(count):
+        for till in posts:
+            _, seconds = sell(client, own, till, random_)
+            posts[till].append(seconds)
+    consignments, plain = (statistics.median(p) for p in posts.values())
+    return consignments / plain, (consignments * 1000, plain * 1000)
 
 
 def warm_up(clients, ids, seed):
