@@ -15,7 +15,10 @@ given, in the same database and the same run:
   of ``--plain-batch`` suppliers: search their open lines, one
   ``Invoice.save`` of one supplier invoice per supplier
   (``on_change_type``/``on_change_party``), ``InvoiceLine.write`` of the lines
-  to their invoice, ``Invoice.update_taxes``.  The batches keep it linear:
+  to their invoice, ``Invoice.update_taxes``.  The lines carry no tax, as
+  those of a consignor that is no PKP (most UMKM): the settlement skips the
+  update of taxes that would compute nothing, plain Tryton calls it for
+  every invoice, as an integrator would.  The batches keep it linear:
   each record the ORM instantiates checks the list of ids it was browsed
   with, so one batch of all the lines costs N².
 

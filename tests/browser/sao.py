@@ -356,6 +356,9 @@ def click_button(tab, text, confirm=False):
         dialog = page.locator('.modal:visible')
         dialog.first.wait_for()
         dialog.locator('.modal-footer .btn-primary').first.click()
+        # sao calls the button once the dialog is gone: on a busy machine
+        # that may be later than wait_idle's settling time
+        dialog.first.wait_for(state='hidden')
     wait_idle(page)
 
 
@@ -370,6 +373,18 @@ def field_value(tab, name):
     if input_.evaluate('e => e.tagName') == 'SELECT':
         return input_.evaluate('e => e.options[e.selectedIndex].text')
     return input_.input_value()
+
+
+def state_in(tab, values, name='state', timeout=UI_TIMEOUT):
+    """Return the shown value of the field name (the state) once it is one of
+    values, or the last one shown after timeout milliseconds: the form shows
+    a button's result when sao has reloaded the record"""
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        value = field_value(tab, name)
+        if value in values or time.monotonic() > deadline:
+            return value
+        tab.page.wait_for_timeout(100)
 
 
 def messages(page):
