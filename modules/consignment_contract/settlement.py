@@ -635,9 +635,14 @@ class Settlement(Workflow, ModelSQL, ModelView):
         cursor = transaction.connection.cursor()
         line_ids = []
         for sub_ids in grouped_slice(ids, 1000):
+            # The lines of one invoice together: the domains of a line
+            # depend on its invoice (Eval('_parent_invoice')), so a chunk
+            # of lines of many invoices evaluates as many domains and
+            # reads as many invoices (sold at the tills of every consignor,
+            # the lines are interleaved by id)
             cursor.execute(*line.select(line.id,
                     where=SQL_IN(getattr(line, column), list(sub_ids)),
-                    order_by=[line.id.asc]))
+                    order_by=[getattr(line, column).asc, line.id.asc]))
             line_ids.extend(i for i, in cursor)
         # The cache may hold the lines as they were before the UPDATE
         forget_cache(InvoiceLine)
