@@ -612,23 +612,34 @@ class POSSale(metaclass=PoolMeta):
         key = try_lock_stock(keys, cls._stock_lock_wait)
         if key:
             pool = Pool()
+            Lang = pool.get('ir.lang')
             Location = pool.get('stock.location')
+            Uom = pool.get('product.uom')
+            lang = Lang.get()
             location_id, product_id = key
             line = next(l for l in lines if l.product.id == product_id)
+            uom = line.product.default_uom
+
+            def quantity(value):
+                return lang.format_number_symbol(
+                    value, uom, digits=uom.digits)
             raise ConsignmentStockBusyError(gettext(
                     'consignment_contract.msg_till_stock_busy',
                     till=line.sale.point.rec_name,
                     product=line.product.rec_name,
-                    quantity=line.unit.round(sum(l.quantity for l in lines
-                            if l.product.id == product_id)),
+                    quantity=quantity(sum(
+                            Uom.compute_qty(l.unit, l.quantity, uom)
+                            for l in lines if l.product.id == product_id)),
                     location=Location(location_id).rec_name,
-                    held=cls._stock_held(location_id, product_id)))
+                    held=quantity(max(
+                            cls._stock_held(location_id, product_id), 0))))
 
     @classmethod
     def _stock_held(cls, location_id, product_id):
         "Return the quantity of the product at the location as committed"
         pool = Pool()
         Product = pool.get('product.product')
+        # with its children: the key may be the outlet's storage
         with cls._stock_snapshot(), Transaction().set_context(
                 stock_date_end=None):
             pbl = Product.products_by_location(

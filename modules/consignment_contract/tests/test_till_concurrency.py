@@ -18,7 +18,8 @@ from trytond.tests.test_tryton import DB_NAME, drop_db
 from trytond.tests.tools import activate_modules
 from trytond.transaction import Transaction, TransactionError
 
-from consignment_contract.exceptions import ConsignmentStockError
+from consignment_contract.exceptions import (
+    ConsignmentStockBusyError, ConsignmentStockError)
 from consignment_contract.tests.tools import create_outlet, create_pos
 
 # how long a till keeps its transaction open after posting
@@ -230,3 +231,42 @@ class TillConcurrencyTestCase(unittest.TestCase):
         self.assertEqual(Sale(second).state, 'done')
         self.assertFalse(Sale(second).move)
         self.assertEqual(self.consigned_stock(location_id), 0)
+
+    def test_same_outlet_busy(self):
+        "A till kept waiting past its wait gets a message and posts later"
+        Sale = Model.get('sale.point.sale')
+        (_, _), (ende1, ende2) = self.tills
+        location_id = self.locations[ende1.storage_location.warehouse.id]
+        held = self.consigned_stock(location_id)
+        first = create_sale(ende1, self.coffee, 1, self.cash)
+        second = create_sale(ende2, self.coffee, 1, self.cash)
+
+        with Transaction().start(DB_NAME, 0, readonly=True):
+            POSSale = Pool().get('sale.point.sale')
+        wait = POSSale._stock_lock_wait
+        # the first till keeps the units HOLD seconds, longer than the wait
+        POSSale._stock_lock_wait = HOLD / 5
+        try:
+            outcomes, committed = self.post_all([first, second])
+        finally:
+            POSSale._stock_lock_wait = wait
+
+        self.assertEqual(outcomes[first][0], 'posted')
+        error, failed = outcomes[second]
+        self.assertIsInstance(error, ConsignmentStockBusyError)
+        # gave up before the first till committed
+        self.assertLess(failed, committed)
+        self.assertEqual(error.message,
+            'Till "%s" cannot take 1\u00a0u "%s" now: another till of the '
+            'outlet is selling the units of "%s" (%s\u00a0u held). '
+            'Post the sale again.' % (
+                ende2.rec_name, self.coffee.rec_name,
+                Model.get('stock.location')(location_id).rec_name,
+                int(held)))
+        # nothing of it was posted: posted again, it takes its unit
+        second = Sale(second)
+        self.assertEqual(second.state, 'done')
+        self.assertFalse(second.move)
+        second.click('post')
+        self.assertEqual(second.state, 'posted')
+        self.assertEqual(self.consigned_stock(location_id), held - 2)
