@@ -609,14 +609,21 @@ class POSSale(metaclass=PoolMeta):
         lines take, in order, waiting a short while for another till
 
         Raises ConsignmentStockBusyError when another till keeps them."""
-        key = try_lock_stock(keys, cls._stock_lock_wait)
-        if key:
+        missing = try_lock_stock(keys, cls._stock_lock_wait)
+        if missing:
             pool = Pool()
             Lang = pool.get('ir.lang')
             Location = pool.get('stock.location')
             Uom = pool.get('product.uom')
             lang = Lang.get()
-            location_id, product_id = key
+            # Name the consignor's goods rather than the outlet's storage
+            # (locked too when the till may not sell below zero)
+            location_id, product_id = next(
+                ((l.id, p) for l, p in zip(
+                        Location.browse([l for l, _ in missing]),
+                        (p for _, p in missing))
+                    if l.consignment_party),
+                missing[0])
             line = next(l for l in lines if l.product.id == product_id)
             uom = line.product.default_uom
 

@@ -206,10 +206,10 @@ def try_lock_stock(keys, wait):
     """Take the PostgreSQL transaction advisory locks of the (location id,
     product id) keys, trying again the missing ones for up to wait seconds
     (never blocking, so two takers cannot deadlock).
-    Return the first key not obtained, None once all are held (or on
+    Return the keys not obtained, in order: none once all are held (or on
     another backend: SQLite has one writer at a time)"""
     if not keys or backend.name != 'postgresql':
-        return None
+        return []
     cursor = Transaction().connection.cursor()
     deadline = time.monotonic() + wait
     missing = sorted(set(keys))
@@ -220,10 +220,8 @@ def try_lock_stock(keys, wait):
             'WHERE NOT pg_try_advisory_xact_lock(k.l, k.p)',
             ([l for l, _ in missing], [p for _, p in missing]))
         missing = sorted(cursor)
-        if not missing:
-            return None
-        if time.monotonic() >= deadline:
-            return missing[0]
+        if not missing or time.monotonic() >= deadline:
+            return missing
         time.sleep(0.02)
 
 
@@ -247,9 +245,9 @@ class Move(metaclass=PoolMeta):
                 ('consignment_party', '!=', None),
                 ], order=[])
         keys = [(l.id, p) for l in consignments for p in product_ids]
-        key = try_lock_stock(keys, cls._consignment_lock_wait)
-        if key:
-            location_id, product_id = key
+        missing = try_lock_stock(keys, cls._consignment_lock_wait)
+        if missing:
+            location_id, product_id = missing[0]
             raise ConsignmentStockBusyError(gettext(
                     'consignment_contract.msg_assign_stock_busy',
                     location=Location(location_id).rec_name,
