@@ -528,20 +528,22 @@ class POSSale(metaclass=PoolMeta):
                 for l in held.get(p, []) if l in below)
             for p in product_ids}
 
+    @staticmethod
+    def _format_quantity(value, uom):
+        "Return the quantity with the unit's symbol in the user's language"
+        Lang = Pool().get('ir.lang')
+        return Lang.get().format_number_symbol(value, uom, digits=uom.digits)
+
     @classmethod
     def _oversell_error(
             cls, sale, product, asked, storage, consigned, own):
         """Return the error of a till sale asking more of the product than
         the outlet holds: consigned is {location id: quantity}"""
         pool = Pool()
-        Lang = pool.get('ir.lang')
         Location = pool.get('stock.location')
-        lang = Lang.get()
-        uom = product.default_uom
 
         def quantity(value):
-            return lang.format_number_symbol(
-                max(value, 0), uom, digits=uom.digits)
+            return cls._format_quantity(max(value, 0), product.default_uom)
         holdings = [gettext('consignment_contract.msg_till_stock_own',
                 quantity=quantity(own))]
         for location in Location.browse(sorted(consigned)):
@@ -612,24 +614,19 @@ class POSSale(metaclass=PoolMeta):
         missing = try_lock_stock(keys, cls._stock_lock_wait)
         if missing:
             pool = Pool()
-            Lang = pool.get('ir.lang')
             Location = pool.get('stock.location')
             Uom = pool.get('product.uom')
-            lang = Lang.get()
             # Name the consignor's goods rather than the outlet's storage
             # (locked too when the till may not sell below zero)
             location_id, product_id = next(
-                ((l.id, p) for l, p in zip(
-                        Location.browse([l for l, _ in missing]),
-                        (p for _, p in missing))
-                    if l.consignment_party),
+                ((l, p) for l, p in missing
+                    if Location(l).consignment_party),
                 missing[0])
             line = next(l for l in lines if l.product.id == product_id)
             uom = line.product.default_uom
 
             def quantity(value):
-                return lang.format_number_symbol(
-                    value, uom, digits=uom.digits)
+                return cls._format_quantity(value, uom)
             raise ConsignmentStockBusyError(gettext(
                     'consignment_contract.msg_till_stock_busy',
                     till=line.sale.point.rec_name,
